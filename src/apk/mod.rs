@@ -1,0 +1,3 @@
+//! Android packages.
+pub mod arsc;
+pub mod res;
