@@ -13,3 +13,5 @@
 
 pub mod apk;
 pub mod bytes;
+pub mod limits;
+pub mod zip;

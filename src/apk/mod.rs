@@ -1,3 +1,4 @@
 //! Android packages.
 pub mod arsc;
+pub mod axml;
 pub mod res;

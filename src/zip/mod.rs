@@ -1,0 +1,290 @@
+//! ZIP archives as Android reads them: end record, central directory, entries.
+//!
+//! Why not the `zip` crate: it keys entries by name (a repeated name — the
+//! "master key" case — disappears), reads through `Read + Seek` instead of
+//! borrowing from a mapped file, and refuses some archives Android installs.
+//! This reader borrows everything from one `&[u8]`, keeps every record, and
+//! trusts no count or offset it has not checked.
+
+mod raw;
+
+use crate::bytes::{slice_at, Reader};
+use crate::limits::Limits;
+use flate2::read::DeflateDecoder;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use thiserror::Error;
+
+pub use raw::{CentralRecord, Method};
+
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ZipError {
+    #[error("not a ZIP archive: no end-of-central-directory record in the last 64 KiB")]
+    NoEndRecord,
+    #[error("central directory ({size} bytes at byte {offset}) lies outside the {file_len}-byte file")]
+    CentralDirectoryOutOfBounds {
+        offset: u64,
+        size: u64,
+        file_len: usize,
+    },
+    #[error("bad central directory record at byte {at}: {what}")]
+    BadCentralRecord { at: usize, what: &'static str },
+    #[error("more than {limit} entries in the central directory")]
+    TooManyEntries { limit: usize },
+    #[error("entry {name:?}: {what} at byte {at}")]
+    BadLocalHeader {
+        name: String,
+        at: u64,
+        what: &'static str,
+    },
+    #[error("entry {name:?}: compression method {method} is not supported")]
+    UnsupportedMethod { name: String, method: u16 },
+    #[error("entry {name:?} is encrypted")]
+    Encrypted { name: String },
+    #[error("entry {name:?} inflates past the limit of {limit} bytes")]
+    TooLarge { name: String, limit: u64 },
+    #[error("entry {name:?}: inflating {compressed} bytes to {inflated} exceeds the {limit}:1 ratio limit")]
+    Ratio {
+        name: String,
+        compressed: u64,
+        inflated: u64,
+        limit: u64,
+    },
+    #[error("archive inflates past the total limit of {limit} bytes")]
+    TotalTooLarge { limit: u64 },
+    #[error("entry {name:?}: corrupt deflate data: {msg}")]
+    Inflate { name: String, msg: String },
+}
+
+/// A parsed archive: the central directory, borrowed from the file's bytes.
+#[derive(Debug)]
+pub struct Archive<'a> {
+    data: &'a [u8],
+    entries: Vec<CentralRecord<'a>>,
+    /// Where the central directory starts and where the end record is.
+    pub cd_offset: usize,
+    pub eocd_offset: usize,
+    /// How far local-header offsets are shifted (data prepended without fixing offsets).
+    shift: u64,
+    limits: Limits,
+    inflated_total: AtomicU64,
+    warnings: Vec<String>,
+}
+
+impl<'a> Archive<'a> {
+    pub fn parse(data: &'a [u8], limits: &Limits) -> Result<Archive<'a>, ZipError> {
+        let mut warnings = Vec::new();
+        let eocd = raw::EndRecord::find(data).ok_or(ZipError::NoEndRecord)?;
+        let (cd_offset, cd_size, declared) = match raw::Zip64End::find(data, &eocd) {
+            Some(z) => (z.cd_offset, z.cd_size, z.entries),
+            None => (
+                u64::from(eocd.cd_offset),
+                u64::from(eocd.cd_size),
+                u64::from(eocd.entries),
+            ),
+        };
+        let out_of_bounds = || ZipError::CentralDirectoryOutOfBounds {
+            offset: cd_offset,
+            size: cd_size,
+            file_len: data.len(),
+        };
+        let eocd_at = eocd.offset as u64;
+        if cd_size > eocd_at {
+            return Err(out_of_bounds());
+        }
+        // Self-extractors and some re-packers prepend data without fixing the
+        // offsets: the directory is then found right before the end record.
+        let mut shift = 0u64;
+        let mut start = cd_offset;
+        let signature_at = |at: u64| {
+            usize::try_from(at)
+                .ok()
+                .and_then(|at| crate::bytes::u32_at(data, at))
+                == Some(raw::CENTRAL_SIG)
+        };
+        if cd_size > 0 && !signature_at(cd_offset) {
+            let guess = eocd_at - cd_size;
+            if guess > cd_offset && signature_at(guess) {
+                shift = guess - cd_offset;
+                start = guess;
+                warnings.push(format!(
+                    "central directory found at byte {guess}, not at the {cd_offset} the end record names: {shift} bytes were prepended"
+                ));
+            }
+        }
+        if start.checked_add(cd_size).is_none_or(|end| end > eocd_at) {
+            return Err(out_of_bounds());
+        }
+        let start = usize::try_from(start).map_err(|_| out_of_bounds())?;
+        let cd_len = usize::try_from(cd_size).map_err(|_| out_of_bounds())?;
+        let cd = slice_at(data, start, cd_len).ok_or_else(out_of_bounds)?;
+
+        let mut entries = Vec::new();
+        let mut r = Reader::with_base(cd, start);
+        while r.remaining() >= 4 {
+            if entries.len() >= limits.max_entries {
+                return Err(ZipError::TooManyEntries {
+                    limit: limits.max_entries,
+                });
+            }
+            let rec = CentralRecord::read(&mut r)?;
+            entries.push(rec);
+        }
+        if entries.len() as u64 != declared {
+            warnings.push(format!(
+                "end record declares {declared} entries, the central directory holds {}",
+                entries.len()
+            ));
+        }
+        let mut seen = HashSet::with_capacity(entries.len());
+        for e in &entries {
+            if !seen.insert(e.name) {
+                warnings.push(format!(
+                    "entry {:?} appears more than once (Android rejects such an APK); the first one is used",
+                    e.name_lossy()
+                ));
+            }
+        }
+        Ok(Archive {
+            data,
+            entries,
+            cd_offset: start,
+            eocd_offset: eocd.offset,
+            shift,
+            limits: *limits,
+            inflated_total: AtomicU64::new(0),
+            warnings,
+        })
+    }
+
+    /// What was odd but tolerated.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The file's bytes.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// Every central-directory record, in directory order (duplicates included).
+    pub fn entries(&self) -> &[CentralRecord<'a>] {
+        &self.entries
+    }
+
+    /// The first entry whose name is `name`. Names written with `\` by Windows
+    /// tools are matched as if they used `/`.
+    pub fn find(&self, name: &str) -> Option<&CentralRecord<'a>> {
+        let exact = self.entries.iter().find(|e| e.name == name.as_bytes());
+        exact.or_else(|| {
+            self.entries
+                .iter()
+                .find(|e| e.name.contains(&b'\\') && e.name_normalized() == name)
+        })
+    }
+
+    /// The stored (possibly compressed) bytes of an entry, located through its
+    /// local header. The central directory's sizes win over the local header's.
+    pub fn raw_data(&self, e: &CentralRecord<'a>) -> Result<&'a [u8], ZipError> {
+        let bad = |what| ZipError::BadLocalHeader {
+            name: e.name_lossy().into_owned(),
+            at: e.local_header_offset,
+            what,
+        };
+        let at = e
+            .local_header_offset
+            .checked_add(self.shift)
+            .and_then(|v| usize::try_from(v).ok())
+            .ok_or_else(|| bad("offset out of range"))?;
+        let header = slice_at(self.data, at, raw::LOCAL_HEADER_LEN)
+            .ok_or_else(|| bad("local header past end of file"))?;
+        let mut r = Reader::new(header);
+        if r.u32().ok() != Some(raw::LOCAL_SIG) {
+            return Err(bad("no local header signature"));
+        }
+        r.skip(22).map_err(|_| bad("local header truncated"))?;
+        let name_len = usize::from(r.u16().map_err(|_| bad("local header truncated"))?);
+        let extra_len = usize::from(r.u16().map_err(|_| bad("local header truncated"))?);
+        let len = usize::try_from(e.compressed_size).map_err(|_| bad("size out of range"))?;
+        let start = at
+            .checked_add(raw::LOCAL_HEADER_LEN)
+            .and_then(|v| v.checked_add(name_len))
+            .and_then(|v| v.checked_add(extra_len))
+            .ok_or_else(|| bad("data offset overflows"))?;
+        slice_at(self.data, start, len).ok_or_else(|| bad("entry data runs past end of file"))
+    }
+
+    /// The entry's content: borrowed when stored, inflated (within limits) when deflated.
+    pub fn read(&self, e: &CentralRecord<'a>) -> Result<Cow<'a, [u8]>, ZipError> {
+        self.read_capped(e, self.limits.max_entry_size)
+    }
+
+    /// Like [`read`](Self::read) with a tighter cap for this call.
+    pub fn read_capped(&self, e: &CentralRecord<'a>, cap: u64) -> Result<Cow<'a, [u8]>, ZipError> {
+        let name = || e.name_lossy().into_owned();
+        if e.flags & 1 != 0 {
+            return Err(ZipError::Encrypted { name: name() });
+        }
+        let raw = self.raw_data(e)?;
+        let cap = cap.min(self.limits.max_entry_size);
+        match e.method {
+            Method::Stored => {
+                if raw.len() as u64 > cap {
+                    return Err(ZipError::TooLarge {
+                        name: name(),
+                        limit: cap,
+                    });
+                }
+                Ok(Cow::Borrowed(raw))
+            }
+            Method::Deflated => {
+                let out = self.inflate(e, raw, cap)?;
+                Ok(Cow::Owned(out))
+            }
+            Method::Unknown(method) => Err(ZipError::UnsupportedMethod {
+                name: name(),
+                method,
+            }),
+        }
+    }
+
+    fn inflate(&self, e: &CentralRecord<'a>, raw: &[u8], cap: u64) -> Result<Vec<u8>, ZipError> {
+        let name = || e.name_lossy().into_owned();
+        // Trust the declared size only as a capacity hint, and only within the cap.
+        let hint = e.uncompressed_size.min(cap).min(8 << 20);
+        let mut out = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
+        let mut dec = DeflateDecoder::new(raw).take(cap.saturating_add(1));
+        dec.read_to_end(&mut out).map_err(|err| ZipError::Inflate {
+            name: name(),
+            msg: err.to_string(),
+        })?;
+        let n = out.len() as u64;
+        if n > cap {
+            return Err(ZipError::TooLarge {
+                name: name(),
+                limit: cap,
+            });
+        }
+        if n > (1 << 20) && n / (raw.len().max(1) as u64) > self.limits.max_ratio {
+            return Err(ZipError::Ratio {
+                name: name(),
+                compressed: raw.len() as u64,
+                inflated: n,
+                limit: self.limits.max_ratio,
+            });
+        }
+        let total = self.inflated_total.fetch_add(n, Ordering::Relaxed).saturating_add(n);
+        if total > self.limits.max_total_inflated {
+            return Err(ZipError::TotalTooLarge {
+                limit: self.limits.max_total_inflated,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,118 @@
+use super::*;
+use flate2::write::DeflateEncoder;
+use std::io::Write;
+
+/// A tiny ZIP writer for tests: (name, data, deflate?) entries, optional prefix.
+pub(crate) fn build(entries: &[(&str, &[u8], bool)], prefix: &[u8], fix_offsets: bool) -> Vec<u8> {
+    let mut out = prefix.to_vec();
+    let base = if fix_offsets { 0 } else { prefix.len() };
+    let mut central = Vec::new();
+    for (name, data, deflate) in entries {
+        let offset = (out.len() - base) as u32;
+        let stored: Vec<u8> = if *deflate {
+            let mut enc = DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+            enc.write_all(data).unwrap();
+            enc.finish().unwrap()
+        } else {
+            data.to_vec()
+        };
+        let method: u16 = if *deflate { 8 } else { 0 };
+        let crc = 0u32;
+        out.extend_from_slice(&raw::LOCAL_SIG.to_le_bytes());
+        out.extend_from_slice(&[20, 0, 0, 0]);
+        out.extend_from_slice(&method.to_le_bytes());
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&(stored.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&stored);
+
+        central.extend_from_slice(&raw::CENTRAL_SIG.to_le_bytes());
+        central.extend_from_slice(&[20, 0, 20, 0, 0, 0]);
+        central.extend_from_slice(&method.to_le_bytes());
+        central.extend_from_slice(&[0; 4]);
+        central.extend_from_slice(&crc.to_le_bytes());
+        central.extend_from_slice(&(stored.len() as u32).to_le_bytes());
+        central.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        central.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        central.extend_from_slice(&[0; 12]);
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let cd_offset = (out.len() - base) as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&raw::END_SIG.to_le_bytes());
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+#[test]
+fn reads_stored_and_deflated() {
+    let z = build(&[("a.txt", b"hello", false), ("b.txt", &[7u8; 5000], true)], b"", true);
+    let a = Archive::parse(&z, &Limits::default()).unwrap();
+    assert_eq!(a.entries().len(), 2);
+    assert!(a.warnings().is_empty());
+    let e = a.find("a.txt").unwrap();
+    assert!(matches!(a.read(e).unwrap(), Cow::Borrowed(b"hello")));
+    assert_eq!(a.read(a.find("b.txt").unwrap()).unwrap().len(), 5000);
+    assert!(a.find("c.txt").is_none());
+}
+
+#[test]
+fn prepended_data_with_fixed_offsets_and_without() {
+    for fix in [true, false] {
+        let z = build(&[("x", b"1", false)], &[0xAA; 100], fix);
+        let a = Archive::parse(&z, &Limits::default()).unwrap();
+        assert_eq!(&*a.read(a.find("x").unwrap()).unwrap(), b"1");
+        assert_eq!(a.warnings().is_empty(), fix, "{:?}", a.warnings());
+    }
+}
+
+#[test]
+fn backslash_names_and_duplicates() {
+    let z = build(&[("res\\a.png", b"A", false), ("x", b"1", false), ("x", b"2", false)], b"", true);
+    let a = Archive::parse(&z, &Limits::default()).unwrap();
+    assert_eq!(&*a.read(a.find("res/a.png").unwrap()).unwrap(), b"A");
+    assert_eq!(&*a.read(a.find("x").unwrap()).unwrap(), b"1");
+    assert_eq!(a.entries().len(), 3);
+    assert!(a.warnings().iter().any(|w| w.contains("more than once")));
+}
+
+#[test]
+fn caps_inflation() {
+    let big = vec![0u8; 3 << 20];
+    let z = build(&[("bomb", &big, true)], b"", true);
+    let limits = Limits { max_entry_size: 1 << 20, ..Limits::default() };
+    let a = Archive::parse(&z, &limits).unwrap();
+    assert!(matches!(a.read(&a.entries()[0]), Err(ZipError::TooLarge { .. })));
+    let a = Archive::parse(&z, &Limits::default()).unwrap();
+    assert!(matches!(a.read(&a.entries()[0]), Err(ZipError::Ratio { .. })));
+}
+
+#[test]
+fn hostile_directory_fields() {
+    let mut z = build(&[("x", b"1", false)], b"", true);
+    let n = z.len();
+    // Entry count far above reality: warn, read what is there.
+    z[n - 12..n - 10].copy_from_slice(&0xffffu16.to_le_bytes());
+    let a = Archive::parse(&z, &Limits::default()).unwrap();
+    assert_eq!(a.entries().len(), 1);
+    assert!(!a.warnings().is_empty());
+    // Directory offset past the end of the file.
+    z[n - 6..n - 2].copy_from_slice(&0x7fff_0000u32.to_le_bytes());
+    assert!(Archive::parse(&z, &Limits::default()).is_err());
+    // Every truncation fails cleanly.
+    let z = build(&[("x", b"1", false)], b"", true);
+    for cut in 0..z.len() {
+        let _ = Archive::parse(&z[..cut], &Limits::default()).map(|a| a.entries().iter().map(|e| a.read(e).is_ok()).count());
+    }
+    assert!(matches!(Archive::parse(b"not a zip", &Limits::default()), Err(ZipError::NoEndRecord)));
+}
