@@ -9,9 +9,51 @@
     clippy::unimplemented
 )]
 // Unit tests may unwrap and index; the library build above is held to the lints.
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 
 pub mod apk;
 pub mod bytes;
 pub mod limits;
+pub mod report;
 pub mod zip;
+
+pub use limits::Limits;
+pub use report::Report;
+
+use thiserror::Error;
+
+/// Why a package could not be read at all. Problems short of that are
+/// reported in [`Report::warnings`].
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error(transparent)]
+    Apk(#[from] apk::ApkError),
+    #[error("iOS packages (.ipa) are not supported yet")]
+    Ipa,
+}
+
+/// Inspect a package held in memory. `path` is only echoed into the report.
+pub fn inspect(path: &str, data: &[u8], limits: &Limits) -> Result<Report, Error> {
+    match apk::Apk::open(data, limits) {
+        Ok(apk) => Ok(apk.report(path)),
+        Err(apk::ApkError::NoManifest) if looks_like_ipa(data, limits) => Err(Error::Ipa),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn looks_like_ipa(data: &[u8], limits: &Limits) -> bool {
+    zip::Archive::parse(data, limits).is_ok_and(|z| {
+        z.entries()
+            .iter()
+            .any(|e| e.name.starts_with(b"Payload/") && e.name.windows(5).any(|w| w == b".app/"))
+    })
+}

@@ -1,4 +1,10 @@
-//! Android packages.
+//! Android packages (APK): archive → binary manifest + resource table → facts.
 pub mod arsc;
 pub mod axml;
+pub mod icon;
+pub mod manifest;
+pub mod package;
 pub mod res;
+pub mod resolve;
+
+pub use package::{Apk, ApkError};

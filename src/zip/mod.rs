@@ -24,7 +24,9 @@ pub use raw::{CentralRecord, Method};
 pub enum ZipError {
     #[error("not a ZIP archive: no end-of-central-directory record in the last 64 KiB")]
     NoEndRecord,
-    #[error("central directory ({size} bytes at byte {offset}) lies outside the {file_len}-byte file")]
+    #[error(
+        "central directory ({size} bytes at byte {offset}) lies outside the {file_len}-byte file"
+    )]
     CentralDirectoryOutOfBounds {
         offset: u64,
         size: u64,
@@ -276,7 +278,10 @@ impl<'a> Archive<'a> {
                 limit: self.limits.max_ratio,
             });
         }
-        let total = self.inflated_total.fetch_add(n, Ordering::Relaxed).saturating_add(n);
+        let total = self
+            .inflated_total
+            .fetch_add(n, Ordering::Relaxed)
+            .saturating_add(n);
         if total > self.limits.max_total_inflated {
             return Err(ZipError::TotalTooLarge {
                 limit: self.limits.max_total_inflated,

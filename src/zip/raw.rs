@@ -138,20 +138,33 @@ impl<'a> CentralRecord<'a> {
         let comment_len = usize::from(f.u16().map_err(trunc)?);
         f.skip(8).map_err(trunc)?; // disk, internal attrs, external attrs
         let mut local_header_offset = u64::from(f.u32().map_err(trunc)?);
-        let name = r.bytes(name_len).map_err(|_| bad("name runs past the directory"))?;
-        let extra = r.bytes(extra_len).map_err(|_| bad("extra field runs past the directory"))?;
-        r.skip(comment_len).map_err(|_| bad("comment runs past the directory"))?;
+        let name = r
+            .bytes(name_len)
+            .map_err(|_| bad("name runs past the directory"))?;
+        let extra = r
+            .bytes(extra_len)
+            .map_err(|_| bad("extra field runs past the directory"))?;
+        r.skip(comment_len)
+            .map_err(|_| bad("comment runs past the directory"))?;
 
         // ZIP64 extended information: present values replace saturated ones, in order.
         let mut x = Reader::new(extra);
         while x.remaining() >= 4 {
-            let (Ok(id), Ok(len)) = (x.u16(), x.u16()) else { break };
-            let Ok(body) = x.bytes(usize::from(len)) else { break };
+            let (Ok(id), Ok(len)) = (x.u16(), x.u16()) else {
+                break;
+            };
+            let Ok(body) = x.bytes(usize::from(len)) else {
+                break;
+            };
             if id != 0x0001 {
                 continue;
             }
             let mut b = Reader::new(body);
-            for field in [&mut uncompressed_size, &mut compressed_size, &mut local_header_offset] {
+            for field in [
+                &mut uncompressed_size,
+                &mut compressed_size,
+                &mut local_header_offset,
+            ] {
                 if *field == 0xffff_ffff {
                     if let Ok(v) = b.u64() {
                         *field = v;

@@ -56,7 +56,11 @@ pub(crate) fn build(entries: &[(&str, &[u8], bool)], prefix: &[u8], fix_offsets:
 
 #[test]
 fn reads_stored_and_deflated() {
-    let z = build(&[("a.txt", b"hello", false), ("b.txt", &[7u8; 5000], true)], b"", true);
+    let z = build(
+        &[("a.txt", b"hello", false), ("b.txt", &[7u8; 5000], true)],
+        b"",
+        true,
+    );
     let a = Archive::parse(&z, &Limits::default()).unwrap();
     assert_eq!(a.entries().len(), 2);
     assert!(a.warnings().is_empty());
@@ -78,7 +82,15 @@ fn prepended_data_with_fixed_offsets_and_without() {
 
 #[test]
 fn backslash_names_and_duplicates() {
-    let z = build(&[("res\\a.png", b"A", false), ("x", b"1", false), ("x", b"2", false)], b"", true);
+    let z = build(
+        &[
+            ("res\\a.png", b"A", false),
+            ("x", b"1", false),
+            ("x", b"2", false),
+        ],
+        b"",
+        true,
+    );
     let a = Archive::parse(&z, &Limits::default()).unwrap();
     assert_eq!(&*a.read(a.find("res/a.png").unwrap()).unwrap(), b"A");
     assert_eq!(&*a.read(a.find("x").unwrap()).unwrap(), b"1");
@@ -90,11 +102,20 @@ fn backslash_names_and_duplicates() {
 fn caps_inflation() {
     let big = vec![0u8; 3 << 20];
     let z = build(&[("bomb", &big, true)], b"", true);
-    let limits = Limits { max_entry_size: 1 << 20, ..Limits::default() };
+    let limits = Limits {
+        max_entry_size: 1 << 20,
+        ..Limits::default()
+    };
     let a = Archive::parse(&z, &limits).unwrap();
-    assert!(matches!(a.read(&a.entries()[0]), Err(ZipError::TooLarge { .. })));
+    assert!(matches!(
+        a.read(&a.entries()[0]),
+        Err(ZipError::TooLarge { .. })
+    ));
     let a = Archive::parse(&z, &Limits::default()).unwrap();
-    assert!(matches!(a.read(&a.entries()[0]), Err(ZipError::Ratio { .. })));
+    assert!(matches!(
+        a.read(&a.entries()[0]),
+        Err(ZipError::Ratio { .. })
+    ));
 }
 
 #[test]
@@ -112,7 +133,11 @@ fn hostile_directory_fields() {
     // Every truncation fails cleanly.
     let z = build(&[("x", b"1", false)], b"", true);
     for cut in 0..z.len() {
-        let _ = Archive::parse(&z[..cut], &Limits::default()).map(|a| a.entries().iter().map(|e| a.read(e).is_ok()).count());
+        let _ = Archive::parse(&z[..cut], &Limits::default())
+            .map(|a| a.entries().iter().filter(|e| a.read(e).is_ok()).count());
     }
-    assert!(matches!(Archive::parse(b"not a zip", &Limits::default()), Err(ZipError::NoEndRecord)));
+    assert!(matches!(
+        Archive::parse(b"not a zip", &Limits::default()),
+        Err(ZipError::NoEndRecord)
+    ));
 }

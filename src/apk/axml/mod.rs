@@ -69,7 +69,9 @@ impl<'a> XmlDocument<'a> {
         };
         let mut start = usize::from(header.header_size);
         if start < ChunkHeader::LEN || start > body_end {
-            warnings.push(format!("binary XML header size {start} is not plausible; using 8"));
+            warnings.push(format!(
+                "binary XML header size {start} is not plausible; using 8"
+            ));
             start = ChunkHeader::LEN;
         }
         let body = data.get(start..body_end).unwrap_or(&[]);
@@ -140,10 +142,7 @@ impl<'a> XmlDocument<'a> {
 
     /// The node chunks, in order, decoded one at a time.
     pub fn events(&self) -> Events<'_, 'a> {
-        Events {
-            doc: self,
-            next: 0,
-        }
+        Events { doc: self, next: 0 }
     }
 }
 
@@ -227,7 +226,9 @@ fn decode_node(at: usize, chunk: &[u8]) -> Result<Event<'_>, AxmlError> {
     // The extension starts after headerSize bytes, whatever that is.
     let ext_at = usize::from(header.header_size);
     let line = u32_at(chunk, 8).unwrap_or(0);
-    let ext = chunk.get(ext_at..).ok_or_else(|| bad("header size past chunk end"))?;
+    let ext = chunk
+        .get(ext_at..)
+        .ok_or_else(|| bad("header size past chunk end"))?;
     let mut r = Reader::new(ext);
     let trunc = |_| bad("extension truncated");
     Ok(match header.kind {

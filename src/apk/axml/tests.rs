@@ -154,14 +154,34 @@ pub(crate) fn sample(names: [&str; 3]) -> Vec<Node<'static>> {
         Node::Start(
             "manifest",
             vec![
-                Attr { ns: true, name: code, res_id: Some(0x0101021b), value: AttrValue::Int(42) },
-                Attr { ns: true, name: vname, res_id: Some(0x0101021c), value: AttrValue::Str("4.2") },
-                Attr { ns: false, name: "package", res_id: None, value: AttrValue::Str("com.example.t") },
+                Attr {
+                    ns: true,
+                    name: code,
+                    res_id: Some(0x0101021b),
+                    value: AttrValue::Int(42),
+                },
+                Attr {
+                    ns: true,
+                    name: vname,
+                    res_id: Some(0x0101021c),
+                    value: AttrValue::Str("4.2"),
+                },
+                Attr {
+                    ns: false,
+                    name: "package",
+                    res_id: None,
+                    value: AttrValue::Str("com.example.t"),
+                },
             ],
         ),
         Node::Start(
             "application",
-            vec![Attr { ns: true, name: label, res_id: Some(0x01010001), value: AttrValue::Ref(0x7f010000) }],
+            vec![Attr {
+                ns: true,
+                name: label,
+                res_id: Some(0x01010001),
+                value: AttrValue::Ref(0x7f010000),
+            }],
         ),
         Node::End("application"),
         Node::End("manifest"),
@@ -173,21 +193,43 @@ fn check(data: &[u8]) -> XmlTree {
     let tree = XmlTree::build(&doc, 64).unwrap();
     let root = tree.root().unwrap();
     assert_eq!(root.name, "manifest");
-    assert_eq!(root.attr(0x0101021b, "versionCode").unwrap().value.as_int(), Some(42));
-    assert_eq!(root.attr(0x0101021c, "versionName").unwrap().as_str(), Some("4.2"));
-    assert_eq!(root.plain_attr("package").unwrap().as_str(), Some("com.example.t"));
+    assert_eq!(
+        root.attr(0x0101021b, "versionCode").unwrap().value.as_int(),
+        Some(42)
+    );
+    assert_eq!(
+        root.attr(0x0101021c, "versionName").unwrap().as_str(),
+        Some("4.2")
+    );
+    assert_eq!(
+        root.plain_attr("package").unwrap().as_str(),
+        Some("com.example.t")
+    );
     let app = tree.children(root, "application").next().unwrap();
-    assert_eq!(app.attr(0x01010001, "label").unwrap().value.reference(), Some(0x7f010000));
+    assert_eq!(
+        app.attr(0x01010001, "label").unwrap().value.reference(),
+        Some(0x7f010000)
+    );
     tree
 }
 
 #[test]
 fn plain_manifest_in_both_encodings() {
     for utf16 in [false, true] {
-        let data = build(&sample(["versionCode", "versionName", "label"]), Quirks { utf16, ..Quirks::default() });
+        let data = build(
+            &sample(["versionCode", "versionName", "label"]),
+            Quirks {
+                utf16,
+                ..Quirks::default()
+            },
+        );
         let tree = check(&data);
         assert!(tree.warnings.is_empty(), "{:?}", tree.warnings);
-        let xml = tree.to_xml(&|a| a.as_str().map(str::to_string).unwrap_or_else(|| a.value.display()));
+        let xml = tree.to_xml(&|a| {
+            a.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| a.value.display())
+        });
         assert!(xml.contains("android:versionCode=\"42\""), "{xml}");
         assert!(xml.contains("package=\"com.example.t\""), "{xml}");
     }
@@ -201,22 +243,50 @@ fn obfuscated_attribute_names_are_found_by_resource_id() {
 
 #[test]
 fn nonstandard_attribute_size_and_start() {
-    check(&build(&sample(["versionCode", "versionName", "label"]), Quirks { attr_size: Some(24), ..Quirks::default() }));
-    check(&build(&sample(["versionCode", "versionName", "label"]), Quirks { attr_start: Some(28), ..Quirks::default() }));
+    check(&build(
+        &sample(["versionCode", "versionName", "label"]),
+        Quirks {
+            attr_size: Some(24),
+            ..Quirks::default()
+        },
+    ));
+    check(&build(
+        &sample(["versionCode", "versionName", "label"]),
+        Quirks {
+            attr_start: Some(28),
+            ..Quirks::default()
+        },
+    ));
 }
 
 #[test]
 fn wrong_header_and_unknown_chunks_are_tolerated() {
     let names = ["versionCode", "versionName", "label"];
-    let t = check(&build(&sample(names), Quirks { header_type: Some(0), header_size_field: Some(0xffff_ff00), ..Quirks::default() }));
+    let t = check(&build(
+        &sample(names),
+        Quirks {
+            header_type: Some(0),
+            header_size_field: Some(0xffff_ff00),
+            ..Quirks::default()
+        },
+    ));
     assert_eq!(t.warnings.len(), 2, "{:?}", t.warnings);
-    let t = check(&build(&sample(names), Quirks { unknown_chunk: true, ..Quirks::default() }));
+    let t = check(&build(
+        &sample(names),
+        Quirks {
+            unknown_chunk: true,
+            ..Quirks::default()
+        },
+    ));
     assert!(t.warnings.iter().any(|w| w.contains("0x0666")));
 }
 
 #[test]
 fn truncation_anywhere_never_panics() {
-    let data = build(&sample(["versionCode", "versionName", "label"]), Quirks::default());
+    let data = build(
+        &sample(["versionCode", "versionName", "label"]),
+        Quirks::default(),
+    );
     for cut in 0..data.len() {
         if let Ok(doc) = XmlDocument::parse(&data[..cut]) {
             let _ = XmlTree::build(&doc, 64);

@@ -48,7 +48,11 @@ impl Element {
         self.attributes
             .iter()
             .find(|a| a.res_id == Some(res_id))
-            .or_else(|| self.attributes.iter().find(|a| a.res_id.is_none() && a.name == name))
+            .or_else(|| {
+                self.attributes
+                    .iter()
+                    .find(|a| a.res_id.is_none() && a.name == name)
+            })
     }
 
     /// A plain attribute (no namespace) by name, like `package` on `<manifest>`.
@@ -89,14 +93,19 @@ impl XmlTree {
                 Event::StartNamespace { prefix, uri } => {
                     let prefix = doc.string(prefix).unwrap_or_default().into_owned();
                     let uri = doc.string(uri).unwrap_or_default().into_owned();
-                    if !tree.namespaces.iter().any(|(p, u)| *p == prefix && *u == uri) {
+                    if !tree
+                        .namespaces
+                        .iter()
+                        .any(|(p, u)| *p == prefix && *u == uri)
+                    {
                         tree.namespaces.push((prefix, uri));
                     }
                 }
                 Event::StartElement(start) => {
                     if closed_root {
                         // Android stops at the end of the first root element.
-                        tree.warnings.push("binary XML has content after its root element; ignored".into());
+                        tree.warnings
+                            .push("binary XML has content after its root element; ignored".into());
                         break;
                     }
                     if stack.len() >= max_depth {
@@ -149,7 +158,11 @@ impl XmlTree {
     }
 
     /// Children of `parent` named `name`.
-    pub fn children<'t>(&'t self, parent: &'t Element, name: &'t str) -> impl Iterator<Item = &'t Element> + 't {
+    pub fn children<'t>(
+        &'t self,
+        parent: &'t Element,
+        name: &'t str,
+    ) -> impl Iterator<Item = &'t Element> + 't {
         parent
             .children
             .iter()
@@ -182,8 +195,16 @@ impl XmlTree {
         }
     }
 
-    fn write_element(&self, index: usize, depth: usize, describe: &dyn Fn(&Attribute) -> String, out: &mut String) {
-        let Some(e) = self.elements.get(index) else { return };
+    fn write_element(
+        &self,
+        index: usize,
+        depth: usize,
+        describe: &dyn Fn(&Attribute) -> String,
+        out: &mut String,
+    ) {
+        let Some(e) = self.elements.get(index) else {
+            return;
+        };
         let indent = "  ".repeat(depth);
         out.push_str(&indent);
         out.push('<');
@@ -196,7 +217,9 @@ impl XmlTree {
         for a in &e.attributes {
             let name = self.qualified(a.ns.as_deref(), &a.name);
             let name = if name.is_empty() {
-                a.res_id.map(|id| format!("_0x{id:08x}")).unwrap_or_default()
+                a.res_id
+                    .map(|id| format!("_0x{id:08x}"))
+                    .unwrap_or_default()
             } else {
                 name
             };

@@ -60,11 +60,12 @@ impl<'a> StringPool<'a> {
         };
         let room = offsets_limit.saturating_sub(offsets_start) / 4;
         let count = usize_from(declared_count).min(room);
-        let strings_end = if style_count > 0 && styles_start > strings_start && styles_start <= chunk.len() {
-            styles_start
-        } else {
-            chunk.len()
-        };
+        let strings_end =
+            if style_count > 0 && styles_start > strings_start && styles_start <= chunk.len() {
+                styles_start
+            } else {
+                chunk.len()
+            };
         Ok(StringPool {
             chunk,
             count,
@@ -108,10 +109,7 @@ impl<'a> StringPool<'a> {
         let off_at = self.offsets_start.saturating_add(i.saturating_mul(4));
         let rel = usize_from(u32_at(self.chunk, off_at).ok_or(bad(off_at))?);
         let start = self.strings_start.saturating_add(rel);
-        let data = self
-            .chunk
-            .get(start..self.strings_end)
-            .ok_or(bad(start))?;
+        let data = self.chunk.get(start..self.strings_end).ok_or(bad(start))?;
         if self.utf8 {
             decode_utf8(data).ok_or(bad(start))
         } else {

@@ -94,12 +94,26 @@ impl ResValue {
             DataType::Attribute | DataType::DynamicAttribute => format!("?0x{d:08x}"),
             DataType::String => format!("(string #{d})"),
             DataType::Float => format!("{}", f32::from_bits(d)),
-            DataType::Dimension => format!("{}{}", complex_value(d), DIMENSION_UNITS.get((d & 0xf) as usize).copied().unwrap_or("?")),
-            DataType::Fraction => format!("{}{}", complex_value(d) * 100.0, if d & 0xf == 1 { "%p" } else { "%" }),
+            DataType::Dimension => format!(
+                "{}{}",
+                complex_value(d),
+                DIMENSION_UNITS
+                    .get((d & 0xf) as usize)
+                    .copied()
+                    .unwrap_or("?")
+            ),
+            DataType::Fraction => format!(
+                "{}{}",
+                complex_value(d) * 100.0,
+                if d & 0xf == 1 { "%p" } else { "%" }
+            ),
             DataType::IntDec => format!("{}", d as i32),
             DataType::IntHex => format!("0x{d:x}"),
             DataType::IntBoolean => (if d != 0 { "true" } else { "false" }).to_string(),
-            DataType::ColorArgb8 | DataType::ColorRgb8 | DataType::ColorArgb4 | DataType::ColorRgb4 => {
+            DataType::ColorArgb8
+            | DataType::ColorRgb8
+            | DataType::ColorArgb4
+            | DataType::ColorRgb4 => {
                 format!("#{d:08x}")
             }
             DataType::Unknown(t) => format!("(type 0x{t:02x})0x{d:x}"),

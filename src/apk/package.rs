@@ -1,0 +1,262 @@
+//! An APK opened for reading: archive, manifest tree and resource table,
+//! and the report built from them.
+
+use crate::apk::arsc::ResourceTable;
+use crate::apk::axml::{AxmlError, XmlDocument, XmlTree};
+use crate::apk::icon::{self, IconChoice, Layer, RasterFormat};
+use crate::apk::manifest;
+use crate::apk::resolve::Resolver;
+use crate::limits::Limits;
+use crate::report::{AdaptiveReport, IconReport, LayerReport, Report};
+use crate::zip::{Archive, ZipError};
+use std::borrow::Cow;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ApkError {
+    #[error(transparent)]
+    Zip(#[from] ZipError),
+    #[error("not an Android package: no AndroidManifest.xml")]
+    NoManifest,
+    #[error("AndroidManifest.xml: {0}")]
+    Manifest(#[from] AxmlError),
+    #[error("the package has no icon")]
+    NoIcon,
+    #[error("the icon has no raster image")]
+    NoRasterIcon,
+    #[error("icon {path}: {msg}")]
+    Image { path: String, msg: String },
+}
+
+/// The parsed parts of an APK. Borrowed from the file's bytes where possible.
+pub struct Apk<'a> {
+    pub zip: Archive<'a>,
+    pub manifest: XmlTree,
+    resources: Option<Cow<'a, [u8]>>,
+    limits: Limits,
+    warnings: Vec<String>,
+}
+
+impl<'a> Apk<'a> {
+    pub fn open(data: &'a [u8], limits: &Limits) -> Result<Apk<'a>, ApkError> {
+        let zip = Archive::parse(data, limits)?;
+        let mut warnings: Vec<String> = zip.warnings().to_vec();
+        let entry = zip
+            .find("AndroidManifest.xml")
+            .ok_or(ApkError::NoManifest)?;
+        let bytes = zip.read(entry)?;
+        let doc = XmlDocument::parse(&bytes)?;
+        let manifest = XmlTree::build(&doc, limits.max_xml_depth)?;
+        warnings.extend(
+            manifest
+                .warnings
+                .iter()
+                .map(|w| format!("AndroidManifest.xml: {w}")),
+        );
+        let resources = match zip.find("resources.arsc").map(|e| zip.read(e)) {
+            Some(Ok(r)) => Some(r),
+            Some(Err(e)) => {
+                warnings.push(format!("resources.arsc unreadable: {e}"));
+                None
+            }
+            None => None,
+        };
+        Ok(Apk {
+            zip,
+            manifest,
+            resources,
+            limits: *limits,
+            warnings,
+        })
+    }
+
+    /// Parse the resource table (lazily indexed; cheap).
+    fn table(&self, warnings: &mut Vec<String>) -> Option<ResourceTable<'_>> {
+        let data = self.resources.as_deref()?;
+        match ResourceTable::parse(data) {
+            Ok(t) => {
+                warnings.extend(t.warnings().iter().map(|w| format!("resources.arsc: {w}")));
+                Some(t)
+            }
+            Err(e) => {
+                warnings.push(format!("resources.arsc: {e}"));
+                None
+            }
+        }
+    }
+
+    pub fn report(&self, path: &str) -> Report {
+        let mut warnings = self.warnings.clone();
+        let table = self.table(&mut warnings);
+        let res = Resolver {
+            table: table.as_ref(),
+            max_depth: self.limits.max_reference_depth,
+        };
+        let f = manifest::facts(&self.manifest, &res);
+        warnings.extend(f.warnings.iter().cloned());
+        let icon = f.icon.map(|id| {
+            let choice = icon::choose(id, &res, &self.zip);
+            warnings.extend(choice.warnings.iter().cloned());
+            self.icon_report(&choice, &mut warnings)
+        });
+        Report {
+            path: path.to_string(),
+            platform: "android",
+            format: "apk",
+            package: f.package,
+            version_code: f.version_code,
+            version_name: f.version_name,
+            min_sdk: f.min_sdk,
+            target_sdk: f.target_sdk,
+            max_sdk: f.max_sdk,
+            min_sdk_codename: f.min_sdk_codename,
+            label: f.label,
+            labels: f.labels,
+            permissions: f.permissions,
+            abis: self.abis(),
+            launcher_activity: f.launcher_activity,
+            icon,
+            warnings,
+        }
+    }
+
+    /// Native ABIs: folder names under `lib/` that hold at least one file.
+    pub fn abis(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for e in self.zip.entries() {
+            let name = e.name_normalized();
+            let mut parts = name.split('/');
+            if let (Some("lib"), Some(abi), Some(file)) = (parts.next(), parts.next(), parts.next())
+            {
+                if !abi.is_empty() && !file.is_empty() && !out.iter().any(|a| a == abi) {
+                    out.push(abi.to_string());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn icon_report(&self, choice: &IconChoice, warnings: &mut Vec<String>) -> IconReport {
+        let mut r = IconReport::default();
+        if let Some((path, density, format)) = &choice.raster {
+            r.path = Some(path.clone());
+            r.density = Some(*density);
+            r.format = Some(format.name());
+            match self.file(path).and_then(|d| dimensions(path, &d)) {
+                Ok((w, h)) => {
+                    r.width = Some(w);
+                    r.height = Some(h);
+                }
+                Err(e) => warnings.push(e.to_string()),
+            }
+        }
+        r.adaptive = choice.adaptive.as_ref().map(|a| {
+            let layer = |l: &Option<Layer>| {
+                l.as_ref().map(|l| match l {
+                    Layer::File(p) => LayerReport::Path(p.clone()),
+                    Layer::Color(c) => LayerReport::Color(c.clone()),
+                })
+            };
+            AdaptiveReport {
+                path: a.path.clone(),
+                background: layer(&a.background),
+                foreground: layer(&a.foreground),
+                monochrome: layer(&a.monochrome),
+            }
+        });
+        r
+    }
+
+    fn file(&self, path: &str) -> Result<Cow<'a, [u8]>, ApkError> {
+        let e = self.zip.find(path).ok_or_else(|| ApkError::Image {
+            path: path.to_string(),
+            msg: "missing from the archive".into(),
+        })?;
+        Ok(self.zip.read(e)?)
+    }
+
+    /// The chosen icon as PNG bytes (PNG passes through untouched; WebP and
+    /// JPEG are decoded and re-encoded), with the report describing it.
+    pub fn icon_png(&self) -> Result<(Vec<u8>, IconReport), ApkError> {
+        let mut warnings = Vec::new();
+        let table = self.table(&mut warnings);
+        let res = Resolver {
+            table: table.as_ref(),
+            max_depth: self.limits.max_reference_depth,
+        };
+        let f = manifest::facts(&self.manifest, &res);
+        let id = f.icon.ok_or(ApkError::NoIcon)?;
+        let choice = icon::choose(id, &res, &self.zip);
+        let report = self.icon_report(&choice, &mut warnings);
+        let (path, _, format) = choice.raster.ok_or(ApkError::NoRasterIcon)?;
+        let data = self.file(&path)?;
+        let png = match format {
+            RasterFormat::Png => data.into_owned(),
+            RasterFormat::Webp | RasterFormat::Jpeg => to_png(&path, &data)?,
+        };
+        Ok((png, report))
+    }
+}
+
+fn image_error(path: &str, e: impl std::fmt::Display) -> ApkError {
+    ApkError::Image {
+        path: path.to_string(),
+        msg: e.to_string(),
+    }
+}
+
+/// Width and height from the image header alone.
+fn dimensions(path: &str, data: &[u8]) -> Result<(u32, u32), ApkError> {
+    image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .map_err(|e| image_error(path, e))?
+        .into_dimensions()
+        .map_err(|e| image_error(path, e))
+}
+
+/// Decode and re-encode as PNG, with the decoder's allocations bounded.
+fn to_png(path: &str, data: &[u8]) -> Result<Vec<u8>, ApkError> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .map_err(|e| image_error(path, e))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(64 << 20);
+    limits.max_image_width = Some(8192);
+    limits.max_image_height = Some(8192);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| image_error(path, e))?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| image_error(path, e))?;
+    Ok(out.into_inner())
+}
+
+impl Apk<'_> {
+    /// The manifest as XML text; references are shown by name when the
+    /// resource table knows them (`@string/app_name`), else as `@0x7f…`.
+    pub fn manifest_xml(&self) -> String {
+        let mut warnings = Vec::new();
+        let table = self.table(&mut warnings);
+        self.manifest.to_xml(&|a| {
+            if let Some(id) = a.value.reference() {
+                let name = table.as_ref().and_then(|t| t.name(id));
+                let android = id >> 24 == 0x01;
+                return match name {
+                    Some(n) => format!("@{}{n}", if android { "android:" } else { "" }),
+                    None => a.value.display(),
+                };
+            }
+            match a.as_str() {
+                Some(s)
+                    if a.value.data_type == crate::apk::res::DataType::String
+                        || a.value.data_type == crate::apk::res::DataType::Null =>
+                {
+                    s.to_string()
+                }
+                _ => a.value.display(),
+            }
+        })
+    }
+}

@@ -1,0 +1,143 @@
+//! Following attribute values through resources.arsc: references, locales,
+//! densities. Every chain is bounded by `Limits::max_reference_depth`.
+
+use crate::apk::arsc::{best_for_locale, Config, Entry, EntryValue, ResourceTable};
+use crate::apk::axml::Attribute;
+use crate::apk::res::{DataType, ResValue};
+
+/// What a value finally is, after references are followed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved {
+    Str(String),
+    Int(i64),
+    Other(ResValue),
+}
+
+impl Resolved {
+    pub fn into_string(self) -> Option<String> {
+        match self {
+            Resolved::Str(s) => Some(s),
+            Resolved::Int(i) => Some(i.to_string()),
+            Resolved::Other(_) => None,
+        }
+    }
+}
+
+/// Resolves values against an optional resource table (an APK may have none).
+pub struct Resolver<'t, 'a> {
+    pub table: Option<&'t ResourceTable<'a>>,
+    pub max_depth: usize,
+}
+
+impl<'t, 'a> Resolver<'t, 'a> {
+    /// Entries of `id`, or empty (errors become empty: a broken table must not
+    /// hide the manifest's own facts; the caller reports the table's warnings).
+    pub fn entries(&self, id: u32) -> Vec<Entry> {
+        self.table
+            .and_then(|t| t.entries(id).ok())
+            .unwrap_or_default()
+    }
+
+    /// Follow `value` for a device set to `locale` (None: no locale).
+    pub fn resolve(
+        &self,
+        value: ResValue,
+        locale: Option<&str>,
+    ) -> Result<Option<Resolved>, String> {
+        let mut value = value;
+        for _ in 0..=self.max_depth {
+            if let Some(id) = value.reference() {
+                let entries = self.entries(id);
+                let Some(entry) = best_for_locale(&entries, locale) else {
+                    return Ok(None);
+                };
+                match &entry.value {
+                    EntryValue::Simple(v) => value = *v,
+                    EntryValue::Complex { .. } => return Ok(None),
+                }
+                continue;
+            }
+            return Ok(Some(match value.data_type {
+                DataType::String => match self.table.and_then(|t| t.string(value.data)) {
+                    Some(s) => Resolved::Str(s.into_owned()),
+                    None => return Ok(None),
+                },
+                _ => match value.as_int() {
+                    Some(i) => Resolved::Int(i),
+                    None => Resolved::Other(value),
+                },
+            }));
+        }
+        Err(format!(
+            "reference chain longer than {} (a cycle?) starting at 0x{:08x}",
+            self.max_depth, value.data
+        ))
+    }
+
+    /// An attribute's value: its inline string, or what its reference resolves to.
+    pub fn attr(&self, attr: &Attribute, locale: Option<&str>) -> Result<Option<Resolved>, String> {
+        if attr.value.data_type == DataType::String || attr.value.data_type == DataType::Null {
+            return Ok(attr.as_str().map(|s| Resolved::Str(s.to_string())));
+        }
+        if attr.value.reference().is_none() {
+            if let Some(i) = attr.value.as_int() {
+                return Ok(Some(Resolved::Int(i)));
+            }
+        }
+        self.resolve(attr.value, locale)
+    }
+
+    /// Every locale with its own value somewhere along `value`'s reference chain.
+    pub fn locales_of(&self, value: ResValue) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut ids = Vec::new();
+        let mut next = value.reference();
+        while let Some(id) = next {
+            if ids.contains(&id) || ids.len() > self.max_depth {
+                break;
+            }
+            ids.push(id);
+            let entries = self.entries(id);
+            for e in &entries {
+                if let Some(l) = e.config.locale() {
+                    if !out.contains(&l) {
+                        out.push(l);
+                    }
+                }
+            }
+            next = best_for_locale(&entries, None).and_then(|e| match &e.value {
+                EntryValue::Simple(v) => v.reference(),
+                EntryValue::Complex { .. } => None,
+            });
+        }
+        out.sort();
+        out
+    }
+
+    /// Every (configuration, file path) a file resource such as an icon has,
+    /// following references (an alias like `@mipmap/a` → `@drawable/b`) in
+    /// each configuration.
+    pub fn files(&self, id: u32) -> Vec<(Config, String)> {
+        let mut out = Vec::new();
+        self.collect_files(id, 0, &mut out);
+        out
+    }
+
+    fn collect_files(&self, id: u32, depth: usize, out: &mut Vec<(Config, String)>) {
+        if depth > self.max_depth || out.len() > 512 {
+            return;
+        }
+        for e in self.entries(id) {
+            let EntryValue::Simple(v) = e.value else {
+                continue;
+            };
+            if let Some(next) = v.reference() {
+                self.collect_files(next, depth + 1, out);
+            } else if v.data_type == DataType::String {
+                if let Some(s) = self.table.and_then(|t| t.string(v.data)) {
+                    out.push((e.config.clone(), s.into_owned()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "apkinfo",
+    version,
+    about = "Read Android app packages and report package name, version, label, icon and permissions.",
+    after_help = "`apkinfo FILE...` is short for `apkinfo inspect FILE...`.\n\n\
+Exit status: 0 all files read; 2 a file could not be read (the others are still reported) or bad usage."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Report what each package says about itself (the default command).
+    Inspect(InspectArgs),
+    /// Print the decoded AndroidManifest.xml as XML text.
+    Manifest(FileArg),
+    /// Write the package's icon as a PNG file.
+    Icon(IconArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// One JSON object per file, one per line, in input order.
+    #[arg(long)]
+    pub json: bool,
+    /// Packages, or folders to search for .apk files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct FileArg {
+    pub file: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct IconArgs {
+    pub file: PathBuf,
+    /// Where to write the PNG.
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+const COMMANDS: [&str; 4] = ["inspect", "manifest", "icon", "help"];
+
+/// `apkinfo FILE...` means `apkinfo inspect FILE...`: insert the subcommand
+/// when the first argument is neither a command nor a top-level flag.
+pub fn args_with_default_command(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.collect();
+    let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
+    let top_flag = matches!(first.as_deref(), Some("-h" | "--help" | "-V" | "--version"));
+    let is_command = first.as_deref().is_some_and(|f| COMMANDS.contains(&f));
+    if first.is_some() && !top_flag && !is_command {
+        args.insert(1, OsString::from("inspect"));
+    }
+    args
+}

@@ -1,0 +1,138 @@
+//! Finding the files to read, mapping them, and running several at once.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+/// Extensions picked up when a folder is given.
+const EXTENSIONS: [&str; 1] = ["apk"];
+
+/// Files as given, with folders replaced by the packages under them (sorted).
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        // Do not follow symlinked folders: a link cycle would never end.
+        let meta = std::fs::symlink_metadata(&p)?;
+        if meta.is_dir() {
+            walk(&p, out)?;
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// A file's bytes: memory-mapped, or read when mapping is not possible
+/// (empty files, pipes).
+pub enum Mapped {
+    Map(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl Mapped {
+    pub fn open(path: &Path) -> Result<Mapped, String> {
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let meta = file.metadata().map_err(|e| e.to_string())?;
+        if meta.is_dir() {
+            return Err("is a folder".into());
+        }
+        if meta.is_file() && meta.len() > 0 {
+            // SAFETY: the map is read-only and private to this process. If another
+            // process truncates the file while we read it, the kernel raises SIGBUS;
+            // apkinfo reads packages at rest and accepts that risk for the speed
+            // of not copying (documented in README, Security).
+            #[allow(unsafe_code)]
+            let map = unsafe { memmap2::Mmap::map(&file) };
+            if let Ok(m) = map {
+                return Ok(Mapped::Map(m));
+            }
+        }
+        let mut data = Vec::new();
+        use std::io::Read;
+        std::io::BufReader::new(file)
+            .read_to_end(&mut data)
+            .map_err(|e| e.to_string())?;
+        Ok(Mapped::Owned(data))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Mapped::Map(m) => m,
+            Mapped::Owned(v) => v,
+        }
+    }
+}
+
+pub fn inspect_one(path: &Path, limits: &apkinfo::Limits) -> Result<apkinfo::Report, String> {
+    let data = Mapped::open(path)?;
+    apkinfo::inspect(&path.display().to_string(), data.bytes(), limits).map_err(|e| e.to_string())
+}
+
+/// Inspect `files` on all cores and hand each result to `emit` in input order.
+/// `emit` returns false to stop (e.g. stdout closed).
+pub fn for_each_in_order(
+    files: &[PathBuf],
+    limits: &apkinfo::Limits,
+    mut emit: impl FnMut(&Path, Result<apkinfo::Report, String>) -> bool,
+) {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    if workers <= 1 {
+        for f in files {
+            if !emit(f, inspect_one(f, limits)) {
+                return;
+            }
+        }
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let next = &next;
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(f) = files.get(i) else { break };
+                if tx.send((i, inspect_one(f, limits))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        // Reorder: hold results until every earlier one has been emitted.
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 0;
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&want) {
+                let Some(f) = files.get(want) else { return };
+                if !emit(f, r) {
+                    next.store(files.len(), Ordering::Relaxed);
+                    return;
+                }
+                want += 1;
+            }
+        }
+    });
+}

@@ -1,0 +1,106 @@
+//! The human view: aligned, short, filing fields first.
+
+use super::{IconReport, LayerReport, Report};
+use std::fmt::Write;
+
+/// Width of the label column.
+const COL: usize = 18;
+
+fn row(out: &mut String, label: &str, value: &str) {
+    // Pad by display width: CJK labels take two columns per character.
+    let width: usize = label
+        .chars()
+        .map(|c| if c as u32 >= 0x1100 { 2 } else { 1 })
+        .sum();
+    let pad = COL.saturating_sub(width).max(1);
+    let _ = writeln!(out, "  {label}{}{value}", " ".repeat(pad));
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "-".to_string(), T::to_string)
+}
+
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", r.path);
+    row(&mut out, "包名 package", &opt(&r.package));
+    row(&mut out, "名称 label", &opt(&r.label));
+    let version = match (&r.version_name, r.version_code) {
+        (Some(n), Some(c)) => format!("{n} (code {c})"),
+        (None, Some(c)) => format!("(code {c})"),
+        (Some(n), None) => n.clone(),
+        (None, None) => "-".into(),
+    };
+    row(&mut out, "version", &version);
+    let mut sdk = format!("min {} · target {}", opt(&r.min_sdk), opt(&r.target_sdk));
+    if let Some(c) = &r.min_sdk_codename {
+        let _ = write!(sdk, " (min codename {c})");
+    }
+    if let Some(m) = r.max_sdk {
+        let _ = write!(sdk, " · max {m}");
+    }
+    row(&mut out, "sdk", &sdk);
+    if !r.labels.is_empty() {
+        let list: Vec<String> = r.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        row(&mut out, "labels", &list.join(", "));
+    }
+    row(&mut out, "icon", &icon(r.icon.as_ref()));
+    if let Some(a) = r.icon.as_ref().and_then(|i| i.adaptive.as_ref()) {
+        let layer = |l: &Option<LayerReport>| match l {
+            Some(LayerReport::Path(p)) => p.clone(),
+            Some(LayerReport::Color(c)) => c.clone(),
+            None => "-".into(),
+        };
+        row(
+            &mut out,
+            "adaptive icon",
+            &format!(
+                "{} (fg {}, bg {})",
+                a.path,
+                layer(&a.foreground),
+                layer(&a.background)
+            ),
+        );
+    }
+    row(&mut out, "launcher", &opt(&r.launcher_activity));
+    row(
+        &mut out,
+        "abis",
+        &if r.abis.is_empty() {
+            "-".into()
+        } else {
+            r.abis.join(", ")
+        },
+    );
+    let mut first = true;
+    for p in &r.permissions {
+        row(&mut out, if first { "permissions" } else { "" }, p);
+        first = false;
+    }
+    if first {
+        row(&mut out, "permissions", "-");
+    }
+    for w in &r.warnings {
+        row(&mut out, "warning", w);
+    }
+    out
+}
+
+fn icon(i: Option<&IconReport>) -> String {
+    let Some(i) = i else { return "-".into() };
+    let Some(path) = &i.path else {
+        return "no raster image".into();
+    };
+    let mut s = path.clone();
+    let dims = match (i.width, i.height) {
+        (Some(w), Some(h)) => format!("{w}×{h} "),
+        _ => String::new(),
+    };
+    let _ = write!(
+        s,
+        " ({dims}{}, {} dpi)",
+        i.format.unwrap_or("?"),
+        opt(&i.density)
+    );
+    s
+}

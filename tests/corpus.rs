@@ -1,0 +1,190 @@
+//! Every APK of the shared corpus against `aapt dump badging` (the oracle files).
+//!
+//! The corpus lives outside the repo (`../shared/corpus`, or `$APKINFO_CORPUS`);
+//! when it is absent the tests print a note and pass, as a developer without it
+//! cannot run them. CI has it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("APKINFO_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if dir.join("MANIFEST.tsv").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "note: corpus not found at {} — corpus tests skipped",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// (relpath, sha256, kind) of each MANIFEST.tsv row.
+fn rows(dir: &std::path::Path) -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((f.next()?.to_string(), f.next()?.to_string(), {
+                f.next();
+                f.next()?.to_string()
+            }))
+        })
+        .collect()
+}
+
+/// The facts aapt printed, by field name; absent when aapt printed none.
+fn aapt_facts(text: &str) -> BTreeMap<&'static str, String> {
+    let mut out = BTreeMap::new();
+    let quoted = |line: &str, key: &str| -> Option<String> {
+        let start = line.find(&format!("{key}='"))? + key.len() + 2;
+        let end = line[start..].find('\'')? + start;
+        Some(line[start..end].to_string())
+    };
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("package: ") {
+            for (k, name) in [
+                ("name", "package"),
+                ("versionCode", "versionCode"),
+                ("versionName", "versionName"),
+            ] {
+                if let Some(v) = quoted(rest, k) {
+                    out.insert(name, v);
+                }
+            }
+        } else if let Some(v) = line.strip_prefix("sdkVersion:'") {
+            out.insert("sdkVersion", v.trim_end_matches('\'').to_string());
+        } else if let Some(v) = line.strip_prefix("targetSdkVersion:'") {
+            out.insert("targetSdkVersion", v.trim_end_matches('\'').to_string());
+        } else if let Some(v) = line.strip_prefix("application-label:'") {
+            out.insert(
+                "application-label",
+                v.strip_suffix('\'').unwrap_or(v).to_string(),
+            );
+        }
+    }
+    out
+}
+
+/// Differences from aapt that are understood. Each: relpath, field, why.
+/// Keep this short, and say why aapt (or we) differ.
+const ALLOWED: &[(&str, &str, &str)] = &[(
+    "apksig/original-with-versionCodeMajor.apk",
+    "versionCode",
+    // aapt 10 prints the 32-bit versionCode (25) and ignores versionCodeMajor=1;
+    // Android's longVersionCode, which we report, is 1 << 32 | 25 = 4294967321.
+    "aapt predates versionCodeMajor",
+)];
+
+#[test]
+fn corpus_matches_aapt_and_never_panics() {
+    let Some(dir) = corpus() else { return };
+    let limits = apkinfo::Limits::default();
+    let (mut compared, mut differ) = (0usize, Vec::new());
+    let mut files = 0;
+    let mut unreadable = Vec::new();
+    let mut slowest = (Duration::ZERO, String::new());
+    for (rel, sha, kind) in rows(&dir) {
+        if kind != "apk" {
+            continue;
+        }
+        let path = dir.join(&rel);
+        let Ok(data) = std::fs::read(&path) else {
+            continue;
+        };
+        files += 1;
+        let t = Instant::now();
+        let result = std::panic::catch_unwind(|| apkinfo::inspect(&rel, &data, &limits));
+        let took = t.elapsed();
+        if took > slowest.0 {
+            slowest = (took, rel.clone());
+        }
+        let result = result.unwrap_or_else(|_| panic!("{rel}: apkinfo panicked"));
+        if let Err(e) = &result {
+            unreadable.push(format!("{rel}: {e}"));
+        }
+        let Ok(oracle) = std::fs::read_to_string(dir.join("oracle").join(format!("{sha}.aapt")))
+        else {
+            continue;
+        };
+        let want = aapt_facts(&oracle);
+        if !want.contains_key("package") {
+            continue; // aapt could not read it either
+        }
+        let report = match result {
+            Ok(r) => r,
+            Err(e) => {
+                differ.push(format!("{rel}\t*\taapt reads it, apkinfo fails: {e}"));
+                continue;
+            }
+        };
+        let ours: BTreeMap<&str, Option<String>> = [
+            ("package", report.package.clone()),
+            ("versionCode", report.version_code.map(|v| v.to_string())),
+            ("versionName", report.version_name.clone()),
+            (
+                "sdkVersion",
+                report
+                    .min_sdk_codename
+                    .clone()
+                    .or(report.min_sdk.map(|v| v.to_string())),
+            ),
+            ("targetSdkVersion", report.target_sdk.map(|v| v.to_string())),
+            ("application-label", report.label.clone()),
+        ]
+        .into_iter()
+        .collect();
+        for (field, theirs) in &want {
+            let mine = ours.get(field).cloned().flatten().unwrap_or_default();
+            compared += 1;
+            if &mine != theirs {
+                differ.push(format!("{rel}\t{field}\taapt {theirs:?}, apkinfo {mine:?}"));
+            }
+        }
+    }
+    let unexplained: Vec<&String> = differ
+        .iter()
+        .filter(|d| {
+            !ALLOWED
+                .iter()
+                .any(|(r, f, _)| d.starts_with(&format!("{r}\t{f}\t")))
+        })
+        .collect();
+    eprintln!(
+        "corpus: {files} APKs, {compared} fields compared with aapt, {} differ ({} explained); slowest {:?} ({})",
+        differ.len(),
+        differ.len() - unexplained.len(),
+        slowest.0,
+        slowest.1
+    );
+    eprintln!(
+        "{} APKs apkinfo cannot read (each also fails aapt, else it is counted above):",
+        unreadable.len()
+    );
+    for u in &unreadable {
+        eprintln!("  {u}");
+    }
+    for d in &unexplained {
+        eprintln!("  {d}");
+    }
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained differences from aapt",
+        unexplained.len()
+    );
+    assert!(
+        differ.len() * 100 <= compared,
+        "more than 1% of fields differ from aapt"
+    );
+    assert!(
+        slowest.0 < Duration::from_secs(10),
+        "{} took {:?}",
+        slowest.1,
+        slowest.0
+    );
+}
