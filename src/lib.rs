@@ -21,6 +21,7 @@
 
 pub mod apk;
 pub mod bytes;
+pub mod cert;
 pub mod limits;
 pub mod report;
 pub mod zip;

@@ -67,3 +67,66 @@ pub enum LayerReport {
     Path(String),
     Color(String),
 }
+
+/// A certificate as the filing needs it. Digests are over the bytes as stored
+/// in the package (never re-encoded), lowercase hex without separators.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Cert {
+    pub subject: String,
+    pub issuer: String,
+    /// Serial number, hex as stored (two's complement, leading zero kept).
+    pub serial: String,
+    /// RFC 3339, UTC.
+    pub not_before: Option<String>,
+    pub not_after: Option<String>,
+    pub signature_algorithm: String,
+    pub md5: String,
+    pub sha1: String,
+    pub sha256: String,
+    pub public_key: PublicKey,
+}
+
+/// The certificate's public key in every form filing providers accept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PublicKey {
+    /// "RSA", "EC", "DSA", "Ed25519", "Ed448", or the algorithm OID.
+    pub algorithm: String,
+    pub bits: Option<u32>,
+    /// Named curve for EC keys ("P-256", "P-384", "P-521", or the OID).
+    pub curve: Option<String>,
+    /// DER SubjectPublicKeyInfo, lowercase hex.
+    pub spki_hex: String,
+    /// DER SubjectPublicKeyInfo, base64 (the body of `openssl x509 -pubkey`, one line).
+    pub spki_base64: String,
+    pub spki_sha256: String,
+    pub rsa_modulus_hex: Option<String>,
+    pub rsa_modulus_decimal: Option<String>,
+    pub rsa_exponent: Option<u64>,
+}
+
+/// One distinct signing certificate and the schemes that use it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Signer {
+    /// "v1", "v2", "v3", "v3.1" (Android); "ios-codesign" (iOS).
+    pub schemes: Vec<&'static str>,
+    pub certificate: Cert,
+    /// v3 proof-of-rotation lineage, oldest first (empty without rotation).
+    pub lineage: Vec<Cert>,
+    /// Other certificates that came with the signer (chain), leaf excluded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<Cert>,
+}
+
+/// The APP备案 "feature information": what the form asks for, ready to paste.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Filing {
+    pub platform: &'static str,
+    /// 包名: package name / bundle id.
+    pub package: Option<String>,
+    /// 公钥: the SubjectPublicKeyInfo as lowercase hex.
+    pub public_key: String,
+    /// 签名MD5值: MD5 of the certificate.
+    pub signature_md5: String,
+    pub signature_sha1: String,
+    pub certificate_sha256: String,
+}

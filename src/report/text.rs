@@ -41,7 +41,17 @@ pub fn render(r: &Report) -> String {
     }
     row(&mut out, "sdk", &sdk);
     if !r.labels.is_empty() {
-        let list: Vec<String> = r.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        // A handful inline; a big app has a hundred locales (--json has them all).
+        const SHOWN: usize = 6;
+        let mut list: Vec<String> = r
+            .labels
+            .iter()
+            .take(SHOWN)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if r.labels.len() > SHOWN {
+            list.push(format!("… {} locales in all", r.labels.len()));
+        }
         row(&mut out, "labels", &list.join(", "));
     }
     row(&mut out, "icon", &icon(r.icon.as_ref()));

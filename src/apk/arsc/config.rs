@@ -201,11 +201,8 @@ impl Config {
             q.push(format!("mcc{}", self.mcc));
         }
         if self.mnc != 0 {
-            q.push(if self.mnc == 0xffff {
-                "mnc00".to_string()
-            } else {
-                format!("mnc{}", self.mnc)
-            });
+            // Like AOSP's toString: MNC_ZERO (0xffff) prints as "mnc65535".
+            q.push(format!("mnc{}", self.mnc));
         }
         if let Some(l) = self.dir_locale() {
             q.push(l);
@@ -394,8 +391,9 @@ fn unpack(b: [u8; 2], base: u8) -> Option<String> {
     }
 }
 
-/// Pack a 2- or 3-letter code the way the file stores it (tests and builders).
-pub fn pack(code: &str, base: u8) -> [u8; 2] {
+/// Pack a 2- or 3-letter code the way the file stores it (test builders).
+#[cfg(test)]
+pub(crate) fn pack(code: &str, base: u8) -> [u8; 2] {
     let c = code.as_bytes();
     match c {
         [a, b] => [*a, *b],
@@ -474,7 +472,7 @@ mod tests {
         assert_eq!(c.locale().as_deref(), Some("en"));
         // Declared size larger than the data: read up to the data.
         let c = Config::parse(&[0xff, 0xff, 0xff, 0xff, 1, 0]);
-        assert_eq!(c.mcc, 0);
+        assert_eq!((c.mcc, c.mnc), (1, 0));
         assert_eq!(Config::parse(&[]), Config::default());
     }
 }

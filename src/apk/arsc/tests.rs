@@ -636,7 +636,8 @@ fn real_file() {
     let t = ResourceTable::parse(&data).unwrap();
     let t1 = std::time::Instant::now();
     let e = t.entries(id).unwrap();
-    let best = best_for_locale(&e, None).cloned();
+    let want = std::env::var("ARSC_LOCALE").ok();
+    let best = best_for_locale(&e, want.as_deref()).cloned();
     let shown = best.as_ref().and_then(|b| match b.value {
         EntryValue::Simple(v) if v.data_type == DataType::String => {
             t.string(v.data).map(|s| s.into_owned())
@@ -655,17 +656,34 @@ fn real_file() {
     );
     let t3 = std::time::Instant::now();
     let locales = t.locales();
-    println!("locales: {} in {:?}", locales.len(), t3.elapsed());
+    println!(
+        "locales: {} in {:?}: {}",
+        locales.len(),
+        t3.elapsed(),
+        locales.join(" ")
+    );
     if std::env::var("ARSC_ALL").is_ok() {
         let t4 = std::time::Instant::now();
         let ids = t.resource_ids();
         let (mut n, mut bad) = (0usize, 0usize);
+        let mut quals = std::collections::BTreeSet::new();
         for &id in &ids {
             match t.entries(id) {
-                Ok(v) => n += v.len(),
+                Ok(v) => {
+                    n += v.len();
+                    quals.extend(v.iter().map(|e| e.config.qualifiers()));
+                }
                 Err(_) => bad += 1,
             }
             let _ = t.name(id);
+        }
+        if std::env::var("ARSC_QUALS").is_ok() {
+            for q in &quals {
+                println!("qual ({q})");
+            }
+            for &id in &ids {
+                println!("id 0x{id:08x} {}", t.entries(id).map_or(0, |v| v.len()));
+            }
         }
         println!(
             "{} ids, {n} entries, {bad} errors, in {:?}; warnings {:?}",
