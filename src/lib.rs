@@ -44,8 +44,18 @@ pub enum Error {
 
 /// Inspect a package held in memory. `path` is only echoed into the report.
 pub fn inspect(path: &str, data: &[u8], limits: &Limits) -> Result<Report, Error> {
+    inspect_with(path, data, None, limits)
+}
+
+/// Like [`inspect`], with the bytes of a v4 `.idsig` that accompanies an APK.
+pub fn inspect_with(
+    path: &str,
+    data: &[u8],
+    idsig: Option<&[u8]>,
+    limits: &Limits,
+) -> Result<Report, Error> {
     match apk::Apk::open(data, limits) {
-        Ok(apk) => Ok(apk.report(path)),
+        Ok(apk) => Ok(apk.report(path, idsig)),
         Err(apk::ApkError::NoManifest) if looks_like_ipa(data, limits) => Err(Error::Ipa),
         Err(e) => Err(e.into()),
     }

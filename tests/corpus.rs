@@ -188,3 +188,106 @@ fn corpus_matches_aapt_and_never_panics() {
         slowest.0
     );
 }
+
+/// Certificate SHA-256 digests apksigner printed for a verified APK.
+fn apksigner_signers(text: &str) -> Option<Vec<String>> {
+    if text.lines().next() != Some("Verifies") {
+        return None;
+    }
+    Some(
+        text.lines()
+            .filter(|l| l.starts_with("Signer #") && l.contains(" certificate SHA-256 digest: "))
+            .filter_map(|l| l.rsplit(": ").next().map(str::to_string))
+            .collect(),
+    )
+}
+
+/// Every `sha256=<64 hex>` the source project asserts about an APK.
+fn expected_sha256(expected: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = expected;
+    while let Some(i) = rest.find("sha256=") {
+        // `file.sha256=` (fdroid's index) is the APK's own digest, not a certificate's.
+        let is_file_digest = rest[..i].ends_with("file.") || rest[..i].ends_with("file ");
+        rest = &rest[i + 7..];
+        if is_file_digest {
+            continue;
+        }
+        let hex: String = rest.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+        if hex.len() == 64 {
+            out.push(hex.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Certificates apkinfo reports we don't expect to match, with the reason.
+const SIGNER_ALLOWED: &[(&str, &str)] = &[(
+    "androguard/tests/data/APK/com.example.android.wearable.wear.weardrawers.apk",
+    // androguard asserts a "v2/v3 public key fingerprint" 98917c…; it is neither the
+    // certificate's SHA-256 (78e6fa…, which apksigner prints and we report) nor the
+    // SPKI's SHA-256 (4b9e51…, which `openssl pkey -pubin -outform DER | sha256sum`
+    // gives and we report): it hashes androguard's own re-encoding of the key.
+    "androguard hashes its own key encoding",
+)];
+
+#[test]
+fn corpus_signers_match_apksigner() {
+    let Some(dir) = corpus() else { return };
+    let limits = apkinfo::Limits::default();
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    let (mut checked, mut digests, mut missing) = (0, 0, Vec::new());
+    for line in manifest.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (rel, sha, kind, expected) = (f[0], f[1], f[3], f.get(6).copied().unwrap_or(""));
+        if kind != "apk" {
+            continue;
+        }
+        let Ok(data) = std::fs::read(dir.join(rel)) else {
+            continue;
+        };
+        let Ok(report) = apkinfo::inspect(rel, &data, &limits) else {
+            continue;
+        };
+        let ours: Vec<&str> = report
+            .signers
+            .iter()
+            .flat_map(|s| {
+                std::iter::once(&s.certificate)
+                    .chain(&s.lineage)
+                    .chain(&s.chain)
+            })
+            // androguard asserts some public-key fingerprints; those are SPKI digests.
+            .flat_map(|c| [c.sha256.as_str(), c.public_key.spki_sha256.as_str()])
+            .collect();
+        let mut want = expected_sha256(expected);
+        if let Ok(text) =
+            std::fs::read_to_string(dir.join("oracle").join(format!("{sha}.apksigner")))
+        {
+            if let Some(signers) = apksigner_signers(&text) {
+                checked += 1;
+                want.extend(signers);
+            }
+        }
+        for d in want {
+            digests += 1;
+            if !ours.contains(&d.as_str()) && !SIGNER_ALLOWED.iter().any(|(r, _)| *r == rel) {
+                missing.push(format!(
+                    "{rel}: certificate {d} not among apkinfo's signers {ours:?}"
+                ));
+            }
+        }
+        // The filing certificate is one of the signers'.
+        if let Some(filing) = &report.filing {
+            assert!(
+                ours.contains(&filing.certificate_sha256.as_str()),
+                "{rel}: filing cert not a signer"
+            );
+        }
+    }
+    eprintln!("signers: {checked} APKs verified by apksigner, {digests} expected certificate digests, {} missing", missing.len());
+    for m in &missing {
+        eprintln!("  {m}");
+    }
+    assert!(missing.is_empty());
+}

@@ -6,5 +6,6 @@ pub mod manifest;
 pub mod package;
 pub mod res;
 pub mod resolve;
+pub mod signing;
 
 pub use package::{Apk, ApkError};

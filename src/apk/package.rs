@@ -7,7 +7,7 @@ use crate::apk::icon::{self, IconChoice, Layer, RasterFormat};
 use crate::apk::manifest;
 use crate::apk::resolve::Resolver;
 use crate::limits::Limits;
-use crate::report::{AdaptiveReport, IconReport, LayerReport, Report};
+use crate::report::{AdaptiveReport, Filing, IconReport, LayerReport, Report};
 use crate::zip::{Archive, ZipError};
 use std::borrow::Cow;
 use thiserror::Error;
@@ -42,12 +42,21 @@ impl<'a> Apk<'a> {
     pub fn open(data: &'a [u8], limits: &Limits) -> Result<Apk<'a>, ApkError> {
         let zip = Archive::parse(data, limits)?;
         let mut warnings: Vec<String> = zip.warnings().to_vec();
-        let entry = zip
-            .find("AndroidManifest.xml")
-            .ok_or(ApkError::NoManifest)?;
-        let bytes = zip.read(entry)?;
-        let doc = XmlDocument::parse(&bytes)?;
-        let manifest = XmlTree::build(&doc, limits.max_xml_depth)?;
+        let manifest = match zip.find("AndroidManifest.xml") {
+            Some(entry) => {
+                let bytes = zip.read(entry)?;
+                let doc = XmlDocument::parse(&bytes)?;
+                XmlTree::build(&doc, limits.max_xml_depth)?
+            }
+            // A signed archive without a manifest still has signers worth
+            // reporting (apksigner verifies such files); anything else is not an APK.
+            None if is_signed(&zip) => {
+                warnings
+                    .push("no AndroidManifest.xml: not an installable APK, signatures only".into());
+                XmlTree::default()
+            }
+            None => return Err(ApkError::NoManifest),
+        };
         warnings.extend(
             manifest
                 .warnings
@@ -86,8 +95,9 @@ impl<'a> Apk<'a> {
         }
     }
 
-    pub fn report(&self, path: &str) -> Report {
+    pub fn report(&self, path: &str, idsig: Option<&[u8]>) -> Report {
         let mut warnings = self.warnings.clone();
+        let sigs = crate::apk::signing::read(&self.zip, idsig);
         let table = self.table(&mut warnings);
         let res = Resolver {
             table: table.as_ref(),
@@ -104,7 +114,7 @@ impl<'a> Apk<'a> {
             path: path.to_string(),
             platform: "android",
             format: "apk",
-            package: f.package,
+            package: f.package.clone(),
             version_code: f.version_code,
             version_name: f.version_name,
             min_sdk: f.min_sdk,
@@ -117,7 +127,20 @@ impl<'a> Apk<'a> {
             abis: self.abis(),
             launcher_activity: f.launcher_activity,
             icon,
-            warnings,
+            filing: sigs.filing.as_ref().map(|c| Filing {
+                platform: "android",
+                package: f.package.clone(),
+                public_key: c.public_key.spki_hex.clone(),
+                signature_md5: c.md5.clone(),
+                signature_sha1: c.sha1.clone(),
+                certificate_sha256: c.sha256.clone(),
+            }),
+            signers: sigs.signers,
+            signing_block: sigs.block,
+            warnings: {
+                warnings.extend(sigs.warnings);
+                warnings
+            },
         }
     }
 
@@ -198,6 +221,14 @@ impl<'a> Apk<'a> {
         };
         Ok((png, report))
     }
+}
+
+fn is_signed(zip: &Archive<'_>) -> bool {
+    !crate::apk::signing::v1::block_files(zip).is_empty()
+        || matches!(
+            crate::apk::signing::block::SigningBlock::find(zip.data(), zip.cd_offset),
+            Ok(Some(_))
+        )
 }
 
 fn image_error(path: &str, e: impl std::fmt::Display) -> ApkError {

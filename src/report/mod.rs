@@ -33,6 +33,12 @@ pub struct Report {
     pub abis: Vec<String>,
     pub launcher_activity: Option<String>,
     pub icon: Option<IconReport>,
+    /// One entry per distinct signing certificate, with the schemes that use it.
+    pub signers: Vec<Signer>,
+    /// The filing fields (APP备案), from the certificate Android reports.
+    pub filing: Option<Filing>,
+    /// The APK Signing Block's layout, when there is one.
+    pub signing_block: Option<SigningBlockReport>,
     pub warnings: Vec<String>,
 }
 
@@ -129,4 +135,23 @@ pub struct Filing {
     pub signature_md5: String,
     pub signature_sha1: String,
     pub certificate_sha256: String,
+}
+
+/// The APK Signing Block's layout: where it is and what it holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SigningBlockReport {
+    pub offset: usize,
+    pub size: usize,
+    pub blocks: Vec<BlockReport>,
+    /// Channel name written by Walle (JSON) or VasDolly, as stored.
+    pub channel: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BlockReport {
+    /// The block id, `0x…` hex.
+    pub id: String,
+    /// "v2", "v3", "v3.1", "padding", "source-stamp", "walle-channel", …, "unknown".
+    pub name: &'static str,
+    pub size: usize,
 }

@@ -1,6 +1,7 @@
 //! The human view: aligned, short, filing fields first.
 
-use super::{IconReport, LayerReport, Report};
+use super::{Cert, IconReport, LayerReport, Report};
+use crate::cert::colon_hex;
 use std::fmt::Write;
 
 /// Width of the label column.
@@ -23,7 +24,9 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", r.path);
-    row(&mut out, "包名 package", &opt(&r.package));
+    filing(&mut out, r);
+    let _ = writeln!(out, "  ── package");
+    row(&mut out, "package", &opt(&r.package));
     row(&mut out, "名称 label", &opt(&r.label));
     let version = match (&r.version_name, r.version_code) {
         (Some(n), Some(c)) => format!("{n} (code {c})"),
@@ -90,6 +93,7 @@ pub fn render(r: &Report) -> String {
     if first {
         row(&mut out, "permissions", "-");
     }
+    signers(&mut out, r);
     for w in &r.warnings {
         row(&mut out, "warning", w);
     }
@@ -113,4 +117,88 @@ fn icon(i: Option<&IconReport>) -> String {
         opt(&i.density)
     );
     s
+}
+
+/// The APP备案 block: the form's own labels, each value ready to paste.
+fn filing(out: &mut String, r: &Report) {
+    let Some(f) = &r.filing else {
+        let _ = writeln!(
+            out,
+            "  ── APP备案 filing: no signing certificate found (unsigned?)"
+        );
+        return;
+    };
+    let cert = r
+        .signers
+        .iter()
+        .flat_map(|s| std::iter::once(&s.certificate).chain(&s.lineage))
+        .find(|c| c.sha256 == f.certificate_sha256);
+    let _ = writeln!(out, "  ── APP备案 filing ({})", f.platform);
+    row(out, "包名", &opt(&f.package));
+    row(out, "签名MD5值", &colon_hex(&f.signature_md5));
+    row(out, "", &f.signature_md5);
+    row(out, "SHA-1", &colon_hex(&f.signature_sha1));
+    row(out, "", &f.signature_sha1);
+    row(out, "SHA-256", &colon_hex(&f.certificate_sha256));
+    let Some(c) = cert else { return };
+    let k = &c.public_key;
+    let mut desc = k.algorithm.clone();
+    if let Some(b) = k.bits {
+        let _ = write!(desc, " {b}-bit");
+    }
+    if let Some(curve) = &k.curve {
+        let _ = write!(desc, " {curve}");
+    }
+    row(out, "公钥", &desc);
+    row(out, "  SPKI base64", &k.spki_base64);
+    row(out, "  SPKI hex", &k.spki_hex);
+    if let Some(m) = &k.rsa_modulus_decimal {
+        row(out, "  modulus (dec)", m);
+    }
+    if let Some(m) = &k.rsa_modulus_hex {
+        row(out, "  modulus (hex)", m);
+    }
+    if let Some(e) = k.rsa_exponent {
+        row(out, "  exponent", &e.to_string());
+    }
+    row(out, "certificate", &c.subject);
+    if c.sha256
+        != r.signers
+            .first()
+            .map(|s| s.certificate.sha256.clone())
+            .unwrap_or_default()
+    {
+        row(
+            out,
+            "",
+            "(original certificate of a rotated key: what Android reports to apps)",
+        );
+    }
+}
+
+fn signers(out: &mut String, r: &Report) {
+    for (i, s) in r.signers.iter().enumerate() {
+        let _ = writeln!(out, "  ── signer {} ({})", i + 1, s.schemes.join(", "));
+        cert_rows(out, &s.certificate);
+        for (n, l) in s.lineage.iter().enumerate() {
+            row(
+                out,
+                if n == 0 { "lineage" } else { "" },
+                &format!("{} {}", l.sha256, l.subject),
+            );
+        }
+    }
+}
+
+fn cert_rows(out: &mut String, c: &Cert) {
+    row(out, "subject", &c.subject);
+    row(out, "issuer", &c.issuer);
+    row(out, "serial", &c.serial);
+    row(
+        out,
+        "valid",
+        &format!("{} … {}", opt(&c.not_before), opt(&c.not_after)),
+    );
+    row(out, "algorithm", &c.signature_algorithm);
+    row(out, "SHA-256", &c.sha256);
 }

@@ -246,10 +246,19 @@ impl<'a> Archive<'a> {
                 let out = self.inflate(e, raw, cap)?;
                 Ok(Cow::Owned(out))
             }
-            Method::Unknown(method) => Err(ZipError::UnsupportedMethod {
-                name: name(),
-                method,
-            }),
+            // Android (libziparchive, apksig) inflates any method that is not
+            // "stored"; packers use odd method numbers to trip other tools.
+            Method::Unknown(method) => {
+                self.inflate(e, raw, cap)
+                    .map(Cow::Owned)
+                    .map_err(|err| match err {
+                        ZipError::Inflate { .. } => ZipError::UnsupportedMethod {
+                            name: name(),
+                            method,
+                        },
+                        other => other,
+                    })
+            }
         }
     }
 

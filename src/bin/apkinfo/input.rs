@@ -4,6 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+/// Largest `.idsig` read (it holds a Merkle tree: ~1/128 of the APK).
+const IDSIG_MAX: u64 = 64 << 20;
+
 /// Extensions picked up when a folder is given.
 const EXTENSIONS: [&str; 1] = ["apk"];
 
@@ -84,7 +87,20 @@ impl Mapped {
 
 pub fn inspect_one(path: &Path, limits: &apkinfo::Limits) -> Result<apkinfo::Report, String> {
     let data = Mapped::open(path)?;
-    apkinfo::inspect(&path.display().to_string(), data.bytes(), limits).map_err(|e| e.to_string())
+    // A v4 signature lives beside the APK as `<file>.idsig`; it is small.
+    let mut idsig_path = path.as_os_str().to_owned();
+    idsig_path.push(".idsig");
+    let idsig = std::fs::metadata(&idsig_path)
+        .ok()
+        .filter(|m| m.is_file() && m.len() <= IDSIG_MAX)
+        .and_then(|_| std::fs::read(&idsig_path).ok());
+    apkinfo::inspect_with(
+        &path.display().to_string(),
+        data.bytes(),
+        idsig.as_deref(),
+        limits,
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// Inspect `files` on all cores and hand each result to `emit` in input order.
