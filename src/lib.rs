@@ -22,6 +22,7 @@
 pub mod apk;
 pub mod bytes;
 pub mod cert;
+pub mod check;
 pub mod limits;
 pub mod report;
 pub mod zip;

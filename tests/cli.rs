@@ -136,3 +136,90 @@ fn no_arguments_is_a_usage_error() {
     let out = bin().arg("inspect").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+// The fixtures' test key, as `openssl x509 -fingerprint` prints it (an
+// independent tool: these constants are not apkinfo's own output).
+const TESTKEY_MD5: &str = "AD:92:65:72:12:A0:72:D3:FA:47:96:57:60:B2:B0:C1";
+const TESTKEY_SHA1: &str = "86:85:44:DC:43:43:AB:CF:7A:6F:6B:D3:24:80:D3:4A:D7:54:86:4C";
+const TESTKEY_SPKI_B64: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAnZjXTsO0t9CXwf2NQstPk4nFCeKS0EWjbFXIazNw72Qcu29GEjQw1+88/bBiPlywQx1f1kH9LJt7Nked2pQv/3HMMVGupvNvTJvRdHuBEgphaWwaLYpexglpgQA9pZbcPICQuY2gSk3OAyVFqE8v1+EcbvrTcBwWvnH97yom2KYaHkNm4qj/RXkwpzc2TJNnErDJozz0aNPdanTGbgku2f2DKUaE1V1H7Rg6W4EcoJu1UL9fZj5zz7Or+eeWp+xZ/pfM4brsXAIBcoWlA2Lw4XONhJcgI8e6ZnOMXJQxSplF+4YhIHr/RI3Olby5FFw7gafebIVDSaKHxHoYvEBhsQIDAQAB";
+
+#[test]
+fn check_passes_on_the_filed_values() {
+    let toml = tmp("filing-ok.toml");
+    std::fs::write(
+        &toml,
+        format!(
+            "[android]\npackage = \"com.example.minimal\"\nsignature_md5 = \"{TESTKEY_MD5}\"\nsignature_sha1 = \"{}\"\npublic_key = \"{TESTKEY_SPKI_B64}\"\n",
+            TESTKEY_SHA1.replace(':', "").to_lowercase()
+        ),
+    )
+    .unwrap();
+    let out = bin()
+        .arg("check")
+        .arg("--expect")
+        .arg(&toml)
+        .arg(fixture("minimal.apk"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = bin()
+        .args(["check", "--md5", TESTKEY_MD5, "--sha1", TESTKEY_SHA1])
+        .arg(fixture("minimal.apk"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn check_fails_and_names_each_wrong_field() {
+    let cases = [
+        ("--package", "com.example.other", "package"),
+        (
+            "--md5",
+            "AD:92:65:72:12:A0:72:D3:FA:47:96:57:60:B2:B0:C2",
+            "signature_md5",
+        ),
+        (
+            "--sha1",
+            "0000000000000000000000000000000000000000",
+            "signature_sha1",
+        ),
+        (
+            "--public-key",
+            "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAAAAA",
+            "public_key",
+        ),
+    ];
+    for (flag, value, field) in cases {
+        let out = bin()
+            .args(["check", "--json", flag, value])
+            .arg(fixture("minimal.apk"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["ok"], false);
+        assert_eq!(v["mismatches"][0]["field"], field, "{v}");
+        let text = bin()
+            .args(["check", flag, value])
+            .arg(fixture("minimal.apk"))
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&text.stdout).contains(field));
+    }
+    // An unreadable file wins over a mismatch: exit 2.
+    let bad = tmp("check-bad.apk");
+    std::fs::write(&bad, b"nope").unwrap();
+    let out = bin()
+        .args(["check", "--package", "x"])
+        .arg(fixture("minimal.apk"))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

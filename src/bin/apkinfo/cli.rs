@@ -10,7 +10,7 @@ use std::path::PathBuf;
     version,
     about = "Read Android app packages and report package name, version, label, icon and permissions.",
     after_help = "`apkinfo FILE...` is short for `apkinfo inspect FILE...`.\n\n\
-Exit status: 0 all files read; 2 a file could not be read (the others are still reported) or bad usage."
+Exit status: 0 all files read (and, for check, all match); 1 check found a mismatch;\n2 a file could not be read (the others are still reported) or bad usage."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,6 +25,35 @@ pub enum Command {
     Manifest(FileArg),
     /// Write the package's icon as a PNG file.
     Icon(IconArgs),
+    /// Compare packages with what was filed (APP备案); exit 1 on any mismatch.
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "FILING.toml has one table per platform:\n\n  [android]\n  package = \"com.example.app\"\n  signature_md5 = \"AA:BB:…\"\n  signature_sha1 = \"…\"\n  public_key = \"MIIBIjAN…\"   # SPKI base64/hex, or RSA modulus hex/decimal\n\nAny subset of fields; hex ignores case, ':' and spaces.\nExit status: 0 all match; 1 a field differs; 2 a file could not be read."
+)]
+pub struct CheckArgs {
+    /// The filed values (TOML with [android] / [ios] / [harmonyos] tables).
+    #[arg(long, value_name = "FILING.toml")]
+    pub expect: Option<PathBuf>,
+    /// Expected package name (overrides the file).
+    #[arg(long)]
+    pub package: Option<String>,
+    /// Expected MD5 of the signing certificate (overrides the file).
+    #[arg(long)]
+    pub md5: Option<String>,
+    /// Expected SHA-1 of the signing certificate (overrides the file).
+    #[arg(long)]
+    pub sha1: Option<String>,
+    /// Expected public key, in any accepted form (overrides the file).
+    #[arg(long = "public-key")]
+    pub public_key: Option<String>,
+    /// One JSON object per file: {path, ok, mismatches}.
+    #[arg(long)]
+    pub json: bool,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -50,7 +79,7 @@ pub struct IconArgs {
     pub output: PathBuf,
 }
 
-const COMMANDS: [&str; 4] = ["inspect", "manifest", "icon", "help"];
+const COMMANDS: [&str; 5] = ["inspect", "manifest", "icon", "check", "help"];
 
 /// `apkinfo FILE...` means `apkinfo inspect FILE...`: insert the subcommand
 /// when the first argument is neither a command nor a top-level flag.

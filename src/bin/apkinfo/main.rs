@@ -20,7 +20,105 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect(&args, &limits),
         Command::Manifest(args) => manifest(&args, &limits),
         Command::Icon(args) => icon(&args, &limits),
+        Command::Check(args) => check(&args, &limits),
     }
+}
+
+fn check(args: &cli::CheckArgs, limits: &apkinfo::Limits) -> ExitCode {
+    use apkinfo::check::{compare, Expectations, Filed};
+    let mut expect = match &args.expect {
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Expectations::from_toml(&t).map_err(|e| e.to_string()))
+        {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("apkinfo: {}: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => Expectations::default(),
+    };
+    let flags = [&args.package, &args.md5, &args.sha1, &args.public_key];
+    if flags.iter().any(|f| f.is_some()) {
+        // Flags describe the Android filing unless the file already says which.
+        let table = expect.android.get_or_insert_with(Filed::default);
+        let set = |slot: &mut Option<String>, v: &Option<String>| {
+            if v.is_some() {
+                slot.clone_from(v);
+            }
+        };
+        set(&mut table.package, &args.package);
+        set(&mut table.signature_md5, &args.md5);
+        set(&mut table.signature_sha1, &args.sha1);
+        set(&mut table.public_key, &args.public_key);
+    }
+    if expect == Expectations::default() {
+        eprintln!("apkinfo: check needs --expect FILING.toml or at least one of --package/--md5/--sha1/--public-key");
+        return ExitCode::from(2);
+    }
+    let files = match input::expand(&args.files) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("apkinfo: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (mut unreadable, mut mismatched) = (false, false);
+    let stdout = std::io::stdout();
+    input::for_each_in_order(&files, limits, |path, result| {
+        let mut out = stdout.lock();
+        let shown = path.display().to_string();
+        let report = match result {
+            Ok(r) => r,
+            Err(e) => {
+                unreadable = true;
+                eprintln!("apkinfo: {shown}: {e}");
+                if args.json {
+                    let _ = writeln!(out, "{}", serde_json::json!({ "path": shown, "error": e }));
+                }
+                return true;
+            }
+        };
+        let Some(filed) = expect.for_platform(report.platform) else {
+            unreadable = true;
+            eprintln!(
+                "apkinfo: {shown}: the expectations have no [{}] table",
+                report.platform
+            );
+            return true;
+        };
+        let mismatches = compare(&report, filed);
+        mismatched |= !mismatches.is_empty();
+        let written = if args.json {
+            let obj = serde_json::json!({ "path": shown, "ok": mismatches.is_empty(), "mismatches": mismatches });
+            writeln!(out, "{obj}")
+        } else if mismatches.is_empty() {
+            writeln!(out, "{shown}: OK")
+        } else {
+            let mut text = format!("{shown}: MISMATCH\n");
+            for m in &mismatches {
+                text.push_str(&format!(
+                    "  {}\n    filed:   {}\n    package: {}\n",
+                    m.field,
+                    m.expected,
+                    m.actual.as_deref().unwrap_or("(none)")
+                ));
+                if let Some(n) = &m.note {
+                    text.push_str(&format!("    note:    {n}\n"));
+                }
+            }
+            write!(out, "{text}")
+        };
+        written.is_ok()
+    });
+    ExitCode::from(if unreadable {
+        2
+    } else if mismatched {
+        1
+    } else {
+        0
+    })
 }
 
 fn inspect(args: &cli::InspectArgs, limits: &apkinfo::Limits) -> ExitCode {
