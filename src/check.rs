@@ -109,6 +109,9 @@ pub fn key_matches(filed: &str, cert: &Cert) -> bool {
         || k.rsa_modulus_decimal.as_deref() == Some(raw.as_str())
 }
 
+/// (field name, filed value, the certificate's digest of that kind).
+type DigestField<'f> = (&'static str, &'f Option<String>, fn(&Cert) -> &str);
+
 /// Compare a report with what was filed. Empty when everything given matches.
 pub fn compare(report: &Report, filed: &Filed) -> Vec<Mismatch> {
     let mut out = Vec::new();
@@ -146,7 +149,7 @@ pub fn compare(report: &Report, filed: &Filed) -> Vec<Mismatch> {
             });
         }
     }
-    let digests: [(&'static str, &Option<String>, fn(&Cert) -> &str); 2] = [
+    let digests: [DigestField<'_>; 2] = [
         ("signature_md5", &filed.signature_md5, |c| c.md5.as_str()),
         ("signature_sha1", &filed.signature_sha1, |c| c.sha1.as_str()),
     ];
