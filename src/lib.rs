@@ -23,6 +23,7 @@ pub mod apk;
 pub mod bytes;
 pub mod cert;
 pub mod check;
+pub mod ipa;
 pub mod limits;
 pub mod report;
 pub mod zip;

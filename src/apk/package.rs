@@ -141,6 +141,7 @@ impl<'a> Apk<'a> {
                 warnings.extend(sigs.warnings);
                 warnings
             },
+            ..Report::default()
         }
     }
 

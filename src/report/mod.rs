@@ -39,13 +39,69 @@ pub struct Report {
     pub filing: Option<Filing>,
     /// The APK Signing Block's layout, when there is one.
     pub signing_block: Option<SigningBlockReport>,
+    /// iOS only (omitted for Android): CFBundleVersion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// iOS only: MinimumOSVersion (LSMinimumSystemVersion on macOS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_os: Option<String>,
+    /// iOS only: "iphone", "ipad", "universal", "tv", "watch", "mac".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_family: Option<String>,
+    /// iOS only: architectures of the main executable ("arm64", "armv7", …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub architectures: Option<Vec<String>>,
+    /// iOS only: CFBundleURLTypes' URL schemes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_schemes: Option<Vec<String>>,
+    /// iOS only: NSAppTransportSecurity exception domains.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ats_exception_domains: Option<Vec<String>>,
+    /// iOS only: the embedded provisioning profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning: Option<ProvisioningReport>,
+    /// iOS only: app extensions, watch apps and other bundles inside the main app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Vec<BundleReport>>,
     pub warnings: Vec<String>,
+}
+
+/// An embedded provisioning profile.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProvisioningReport {
+    pub name: Option<String>,
+    pub uuid: Option<String>,
+    pub team_id: Option<String>,
+    pub team_name: Option<String>,
+    pub app_id: Option<String>,
+    /// "development", "ad-hoc", "enterprise" or "app-store".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub created: Option<String>,
+    pub expires: Option<String>,
+    /// Number of ProvisionedDevices.
+    pub devices: usize,
+    pub entitlements: serde_json::Value,
+    /// Every DeveloperCertificates entry.
+    pub certificates: Vec<Cert>,
+}
+
+/// A bundle inside the main app (extension, watch app, framework).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BundleReport {
+    pub path: String,
+    pub bundle_id: Option<String>,
+    /// "appex", "app" (watch and other nested apps), "framework".
+    pub kind: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IconReport {
     /// The chosen raster inside the package; null when the icon has none.
     pub path: Option<String>,
+    /// iOS only: the PNG is Xcode-crushed (CgBI); `icon -o` writes it decoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crushed: Option<bool>,
     /// Screen density (dpi) of that raster's configuration: 160 for the default,
     /// 65534 anydpi, 65535 nodpi.
     pub density: Option<u16>,
