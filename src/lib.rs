@@ -39,9 +39,11 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum Error {
     #[error(transparent)]
+    Zip(#[from] zip::ZipError),
+    #[error(transparent)]
     Apk(#[from] apk::ApkError),
-    #[error("iOS packages (.ipa) are not supported yet")]
-    Ipa,
+    #[error(transparent)]
+    Ipa(#[from] ipa::IpaError),
 }
 
 /// Inspect a package held in memory. `path` is only echoed into the report.
@@ -56,17 +58,10 @@ pub fn inspect_with(
     idsig: Option<&[u8]>,
     limits: &Limits,
 ) -> Result<Report, Error> {
-    match apk::Apk::open(data, limits) {
-        Ok(apk) => Ok(apk.report(path, idsig)),
-        Err(apk::ApkError::NoManifest) if looks_like_ipa(data, limits) => Err(Error::Ipa),
-        Err(e) => Err(e.into()),
+    let zip = zip::Archive::parse(data, limits)?;
+    if ipa::Ipa::is_ipa(&zip) {
+        Ok(ipa::Ipa::from_archive(zip, limits)?.report(path))
+    } else {
+        Ok(apk::Apk::from_archive(zip, limits)?.report(path, idsig))
     }
-}
-
-fn looks_like_ipa(data: &[u8], limits: &Limits) -> bool {
-    zip::Archive::parse(data, limits).is_ok_and(|z| {
-        z.entries()
-            .iter()
-            .any(|e| e.name.starts_with(b"Payload/") && e.name.windows(5).any(|w| w == b".app/"))
-    })
 }

@@ -291,3 +291,200 @@ fn corpus_signers_match_apksigner() {
     }
     assert!(missing.is_empty());
 }
+
+/// `key == ('value')` (app-info's spec style) from an expectation text.
+fn quoted_after<'a>(expected: &'a str, key: &str) -> Option<&'a str> {
+    let i = expected.find(&format!("]: {key} == ('"))?;
+    let rest = &expected[i + key.len() + 9..];
+    rest.find("')").map(|j| &rest[..j])
+}
+
+/// `key=value` (fastlane / fdroidserver style), up to `;`, space or end.
+fn kv<'a>(expected: &'a str, key: &str) -> Option<&'a str> {
+    let i = expected.find(&format!("{key}="))?;
+    let rest = &expected[i + key.len() + 1..];
+    Some(rest.split([';', ' ', '|']).next().unwrap_or(rest))
+}
+
+#[test]
+fn corpus_ipas_match_their_projects() {
+    let Some(dir) = corpus() else { return };
+    let limits = apkinfo::Limits::default();
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    let (mut files, mut checks) = (0, 0);
+    let mut failures = Vec::new();
+    for line in manifest.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (rel, kind, expected) = (f[0], f[3], f.get(6).copied().unwrap_or(""));
+        if kind != "ipa" {
+            continue;
+        }
+        let Ok(data) = std::fs::read(dir.join(rel)) else {
+            continue;
+        };
+        files += 1;
+        let result = std::panic::catch_unwind(|| apkinfo::inspect(rel, &data, &limits))
+            .unwrap_or_else(|_| panic!("{rel}: apkinfo panicked"));
+        // The "not an app" cases must be refused with an error, not reported.
+        let refused = expected.contains("Unable to unzip")
+            || expected.contains("Unable to find app file")
+            || expected.contains("not an app");
+        let report = match (result, refused) {
+            (Err(_), true) => {
+                checks += 1;
+                continue;
+            }
+            (Ok(_), true) => {
+                failures.push(format!(
+                    "{rel}: should be refused (not an app), was reported"
+                ));
+                continue;
+            }
+            // fastlane's xcodebuild fixtures hold only an empty Frameworks/ folder and
+            // assert nothing; refusing them is right.
+            (Err(_), false) if expected.is_empty() => continue,
+            (Err(e), false) => {
+                failures.push(format!("{rel}: {e}"));
+                continue;
+            }
+            (Ok(r), false) => r,
+        };
+        let mut check = |what: &str, want: Option<&str>, got: Option<String>| {
+            if let Some(want) = want {
+                checks += 1;
+                if got.as_deref() != Some(want) {
+                    failures.push(format!("{rel}: {what}: expected {want:?}, got {got:?}"));
+                }
+            }
+        };
+        let id = quoted_after(expected, "identifier")
+            .or(kv(expected, "fetch_app_identifier"))
+            .or(kv(expected, "bundle_identifier"))
+            .or(kv(expected, "packageName"));
+        check("bundle id", id, report.package.clone());
+        check(
+            "version",
+            quoted_after(expected, "release_version").or(kv(expected, "versionName")),
+            report.version_name.clone(),
+        );
+        check(
+            "build",
+            quoted_after(expected, "build_version").or(kv(expected, "fetch_app_build")),
+            report.build.clone(),
+        );
+        check(
+            "min OS",
+            quoted_after(expected, "min_sdk_version").or(kv(expected, "MinimumOSVersion")),
+            report.min_os.clone(),
+        );
+        check("name", quoted_after(expected, "name"), report.label.clone());
+        if let Some(i) = expected.find("]: archs == (%i[") {
+            let rest = &expected[i + 16..];
+            let archs = &rest[..rest.find(']').unwrap()];
+            check(
+                "archs",
+                Some(&archs.replace(' ', ",")),
+                report.architectures.as_ref().map(|a| a.join(",")),
+            );
+        }
+        if let Some(i) = expected.find("]: device == (:") {
+            let rest = &expected[i + 15..];
+            let device = &rest[..rest.find(')').unwrap()];
+            // app-info says "appletv" for what we call "tv".
+            let ours =
+                report
+                    .device_family
+                    .clone()
+                    .map(|d| if d == "tv" { "appletv".to_string() } else { d });
+            check("device", Some(device), ours);
+        }
+        if let Some(i) = expected.find("plugins[0].bundle_id == ('") {
+            let rest = &expected[i + 26..];
+            let want = &rest[..rest.find("')").unwrap()];
+            let got = report
+                .extensions
+                .iter()
+                .flatten()
+                .find(|e| e.kind == "appex")
+                .and_then(|e| e.bundle_id.clone());
+            check("extension", Some(want), got);
+        }
+        if let Some(i) = expected.find("permissions={") {
+            let rest = &expected[i + 13..];
+            for p in rest[..rest.find('}').unwrap()].split(", ") {
+                check(
+                    "privacy key",
+                    Some(p),
+                    report.permissions.iter().find(|x| *x == p).cloned(),
+                );
+            }
+        }
+        if expected.contains("team_name == ('") {
+            let want = quoted_after(expected, "team_name");
+            check(
+                "team",
+                want,
+                report
+                    .provisioning
+                    .as_ref()
+                    .and_then(|p| p.team_name.clone()),
+            );
+        }
+    }
+    eprintln!(
+        "corpus IPAs: {files} files, {checks} facts checked, {} failures",
+        failures.len()
+    );
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    assert!(failures.is_empty());
+}
+
+#[test]
+fn corpus_profiles_match_their_projects() {
+    let Some(dir) = corpus() else { return };
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    let mut checked = 0;
+    for line in manifest.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (rel, kind, expected) = (f[0], f[3], f.get(6).copied().unwrap_or(""));
+        if kind != "provisioning-profile" {
+            continue;
+        }
+        let data = std::fs::read(dir.join(rel)).unwrap();
+        let result =
+            std::panic::catch_unwind(|| apkinfo::ipa::profile::read(&data, &mut Vec::new()))
+                .unwrap_or_else(|_| panic!("{rel}: panicked"));
+        if expected.contains("empty? == true") {
+            assert!(
+                result.is_err(),
+                "{rel}: an unparseable profile must be an error"
+            );
+            checked += 1;
+            continue;
+        }
+        let want = [
+            ("[Adhoc]", "ad-hoc"),
+            ("[AppStore]", "app-store"),
+            ("[Development]", "development"),
+        ]
+        .into_iter()
+        .find(|(tag, _)| expected.contains(&format!("mobile_provision {tag}: type eq")))
+        .map(|(_, t)| t);
+        match (result, want) {
+            (Ok(p), Some(want)) => {
+                assert_eq!(p.kind, want, "{rel}");
+                assert!(!p.certificates.is_empty(), "{rel}: developer certificates");
+                checked += 1;
+            }
+            (Ok(_), None) => checked += 1,
+            // No expectation (e.g. plist.mobileprovision, whose certificate data is
+            // truncated base64 that plistlib refuses too): an error is an answer.
+            (Err(_), None) => checked += 1,
+            (Err(e), Some(_)) => panic!("{rel}: {e}"),
+        }
+    }
+    eprintln!("corpus profiles: {checked} checked");
+    assert!(checked >= 10);
+}

@@ -1,5 +1,5 @@
 //! Golden tests: every package under `fixtures/` has its expected report as
-//! JSON beside it (`x.apk` → `x.json`). `APKINFO_BLESS=1 cargo test` rewrites
+//! JSON beside it (`x.apk` or `x.ipa` → `x.json`). `APKINFO_BLESS=1 cargo test` rewrites
 //! the goldens from the current output; review the diff before committing.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ fn fixtures() -> Vec<PathBuf> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "apk") {
+            } else if p.extension().is_some_and(|e| e == "apk" || e == "ipa") {
                 out.push(p);
             }
         }

@@ -17,7 +17,7 @@ use thiserror::Error;
 pub enum ApkError {
     #[error(transparent)]
     Zip(#[from] ZipError),
-    #[error("not an Android package: no AndroidManifest.xml")]
+    #[error("not an app package: no AndroidManifest.xml (Android) and no Payload/ folder (iOS)")]
     NoManifest,
     #[error("AndroidManifest.xml: {0}")]
     Manifest(#[from] AxmlError),
@@ -40,7 +40,10 @@ pub struct Apk<'a> {
 
 impl<'a> Apk<'a> {
     pub fn open(data: &'a [u8], limits: &Limits) -> Result<Apk<'a>, ApkError> {
-        let zip = Archive::parse(data, limits)?;
+        Apk::from_archive(Archive::parse(data, limits)?, limits)
+    }
+
+    pub fn from_archive(zip: Archive<'a>, limits: &Limits) -> Result<Apk<'a>, ApkError> {
         let mut warnings: Vec<String> = zip.warnings().to_vec();
         let manifest = match zip.find("AndroidManifest.xml") {
             Some(entry) => {
@@ -127,14 +130,10 @@ impl<'a> Apk<'a> {
             abis: self.abis(),
             launcher_activity: f.launcher_activity,
             icon,
-            filing: sigs.filing.as_ref().map(|c| Filing {
-                platform: "android",
-                package: f.package.clone(),
-                public_key: c.public_key.spki_hex.clone(),
-                signature_md5: c.md5.clone(),
-                signature_sha1: c.sha1.clone(),
-                certificate_sha256: c.sha256.clone(),
-            }),
+            filing: sigs
+                .filing
+                .as_ref()
+                .map(|c| Filing::from_cert("android", f.package.clone(), c)),
             signers: sigs.signers,
             signing_block: sigs.block,
             warnings: {

@@ -1,9 +1,599 @@
-//! iOS packages: placeholder while the reader is written.
+//! iOS packages (.ipa): the main app under `Payload/*.app/`, its Info.plist,
+//! localized names, icon, provisioning profile and code signature.
+
 pub mod cgbi;
 pub mod macho;
 pub mod profile;
 
+use crate::cert::{self, pkcs7};
+use crate::limits::Limits;
+use crate::report::{BundleReport, Cert, Filing, IconReport, Report, Signer};
+use crate::zip::{Archive, CentralRecord, Method, ZipError};
+use plist::{Dictionary, Value};
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum IpaError {
+    #[error(transparent)]
+    Zip(#[from] ZipError),
+    #[error("not an iOS package: no Payload/ folder")]
+    NotIpa,
+    #[error("no app bundle: Payload/ holds no *.app with an Info.plist")]
+    NoAppBundle,
+    #[error("{path}: {msg}")]
+    Plist { path: String, msg: String },
+    #[error("the app has no icon file")]
+    NoIcon,
+    #[error("icon {path}: {msg}")]
+    Icon { path: String, msg: String },
+}
+
+/// Bound on nested bundles listed.
+const MAX_BUNDLES: usize = 64;
+/// Largest plist read (Info.plist, InfoPlist.strings, profile).
+const MAX_PLIST: u64 = 8 << 20;
+
 /// Parse a plist (XML or binary) from bytes.
-pub fn plist_value(data: &[u8]) -> Result<plist::Value, String> {
-    plist::Value::from_reader(std::io::Cursor::new(data)).map_err(|e| e.to_string())
+pub fn plist_value(data: &[u8]) -> Result<Value, String> {
+    Value::from_reader(std::io::Cursor::new(data)).map_err(|e| e.to_string())
+}
+
+/// An opened IPA: the archive and where its main app lives.
+pub struct Ipa<'a> {
+    pub zip: Archive<'a>,
+    /// The main app's folder inside the archive, with a trailing `/`.
+    pub app: String,
+    pub info: Dictionary,
+    limits: Limits,
+    warnings: Vec<String>,
+}
+
+/// Is this path (normalized) junk that unzip tools leave behind?
+fn is_junk(name: &str) -> bool {
+    name.starts_with("__MACOSX/") || name.contains("/__MACOSX/") || name.contains("/._")
+}
+
+impl<'a> Ipa<'a> {
+    /// Does this archive look like an IPA (a `Payload/` folder anywhere)?
+    pub fn is_ipa(zip: &Archive<'_>) -> bool {
+        zip.entries().iter().any(|e| {
+            let n = e.name_normalized();
+            !is_junk(&n) && (n.starts_with("Payload/") || n.contains("/Payload/"))
+        })
+    }
+
+    pub fn open(data: &'a [u8], limits: &Limits) -> Result<Ipa<'a>, IpaError> {
+        let zip = Archive::parse(data, limits)?;
+        Ipa::from_archive(zip, limits)
+    }
+
+    pub fn from_archive(zip: Archive<'a>, limits: &Limits) -> Result<Ipa<'a>, IpaError> {
+        if !Ipa::is_ipa(&zip) {
+            return Err(IpaError::NotIpa);
+        }
+        let mut warnings: Vec<String> = zip.warnings().to_vec();
+        // Main app: `[prefix/]Payload/<X>.app/Info.plist`, the shallowest one.
+        let mut apps: Vec<String> = zip
+            .entries()
+            .iter()
+            .map(|e| e.name_normalized())
+            .filter(|n| !is_junk(n))
+            .filter_map(|n| {
+                let dir = n.strip_suffix("/Info.plist")?;
+                let (parent, app) = dir.rsplit_once('/')?;
+                let payload_ok = parent == "Payload" || parent.ends_with("/Payload");
+                (payload_ok && app.ends_with(".app")).then(|| format!("{dir}/"))
+            })
+            .collect();
+        apps.sort_by_key(|a| (a.matches('/').count(), a.clone()));
+        apps.dedup();
+        let app = apps.first().cloned().ok_or(IpaError::NoAppBundle)?;
+        if apps.len() > 1 {
+            warnings.push(format!(
+                "several app bundles in Payload/; reporting {app} (others: {})",
+                apps.get(1..).unwrap_or(&[]).join(", ")
+            ));
+        }
+        let info_path = format!("{app}Info.plist");
+        let entry = find(&zip, &info_path).ok_or(IpaError::NoAppBundle)?;
+        let bytes = zip.read_capped(entry, MAX_PLIST)?;
+        let info = plist_value(&bytes)
+            .map_err(|msg| IpaError::Plist {
+                path: info_path.clone(),
+                msg,
+            })?
+            .into_dictionary()
+            .ok_or_else(|| IpaError::Plist {
+                path: info_path,
+                msg: "top level is not a dictionary".into(),
+            })?;
+        Ok(Ipa {
+            zip,
+            app,
+            info,
+            limits: *limits,
+            warnings,
+        })
+    }
+
+    fn string(&self, key: &str) -> Option<String> {
+        self.info
+            .get(key)
+            .and_then(Value::as_string)
+            .map(str::to_string)
+    }
+
+    fn read(&self, path: &str, cap: u64) -> Option<std::borrow::Cow<'a, [u8]>> {
+        find(&self.zip, path).and_then(|e| self.zip.read_capped(e, cap).ok())
+    }
+
+    pub fn report(&self, path: &str) -> Report {
+        let mut warnings = self.warnings.clone();
+        let package = self.string("CFBundleIdentifier");
+        let label = self
+            .string("CFBundleDisplayName")
+            .or_else(|| self.string("CFBundleName"));
+        let provisioning = self
+            .read(&format!("{}embedded.mobileprovision", self.app), MAX_PLIST)
+            .and_then(|d| match profile::read(&d, &mut warnings) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    warnings.push(e.to_string());
+                    None
+                }
+            });
+        let (architectures, signers) = self.executable(&mut warnings);
+        let icon = self.icon(&mut warnings).map(|(path, info)| IconReport {
+            path: Some(path),
+            crushed: Some(info.crushed),
+            width: Some(info.width),
+            height: Some(info.height),
+            format: Some("png"),
+            density: None,
+            adaptive: None,
+        });
+
+        // The filing certificate: the code signature's leaf, unless Apple re-signed
+        // the app (App Store download); then the developer's, from the profile.
+        let mut filing_cert: Option<&Cert> = signers.first().map(|s| &s.certificate);
+        if let Some(c) = filing_cert {
+            if is_apple_resigning(c) {
+                let dev = provisioning.as_ref().and_then(|p| p.certificates.first());
+                warnings.push(format!(
+                    "signed by Apple's own re-signing certificate ({}); the filing uses the profile's developer certificate{}",
+                    c.subject,
+                    if dev.is_some() { "" } else { ", but the profile has none" }
+                ));
+                filing_cert = dev;
+            }
+        } else if let Some(dev) = provisioning.as_ref().and_then(|p| p.certificates.first()) {
+            warnings.push("the executable has no code signature; the filing uses the profile's developer certificate".into());
+            filing_cert = Some(dev);
+        }
+        let filing = filing_cert.map(|c| Filing::from_cert("ios", package.clone(), c));
+        Report {
+            path: path.to_string(),
+            platform: "ios",
+            format: "ipa",
+            package,
+            version_name: self.string("CFBundleShortVersionString"),
+            label,
+            labels: self.labels(),
+            permissions: self.usage_descriptions(),
+            icon,
+            signers,
+            filing,
+            build: self.string("CFBundleVersion"),
+            min_os: self
+                .string("MinimumOSVersion")
+                .or_else(|| self.string("LSMinimumSystemVersion")),
+            device_family: Some(self.device_family()),
+            architectures: Some(architectures),
+            url_schemes: Some(self.url_schemes()),
+            ats_exception_domains: Some(self.ats_domains()),
+            provisioning,
+            extensions: Some(self.bundles(&mut warnings)),
+            warnings,
+            ..Report::default()
+        }
+    }
+
+    fn device_family(&self) -> String {
+        let platforms: Vec<&str> = self
+            .info
+            .get("CFBundleSupportedPlatforms")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_string).collect())
+            .unwrap_or_default();
+        let fam: Vec<u64> = match self.info.get("UIDeviceFamily") {
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| {
+                    v.as_unsigned_integer()
+                        .or_else(|| v.as_string().and_then(|s| s.parse().ok()))
+                })
+                .collect(),
+            Some(v) => v.as_unsigned_integer().into_iter().collect(),
+            None => Vec::new(),
+        };
+        if platforms.iter().any(|p| p.starts_with("AppleTV")) || fam.contains(&3) {
+            "tv".into()
+        } else if platforms.iter().any(|p| p.starts_with("Watch")) || fam.contains(&4) {
+            "watch".into()
+        } else if platforms.contains(&"MacOSX") {
+            "mac".into()
+        } else {
+            match (fam.contains(&1), fam.contains(&2)) {
+                (true, true) => "universal".into(),
+                (false, true) => "ipad".into(),
+                // No UIDeviceFamily: iOS treats the app as iPhone-only.
+                _ => "iphone".into(),
+            }
+        }
+    }
+
+    fn url_schemes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in self
+            .info
+            .get("CFBundleURLTypes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let schemes = t
+                .as_dictionary()
+                .and_then(|d| d.get("CFBundleURLSchemes"))
+                .and_then(Value::as_array);
+            for s in schemes.into_iter().flatten().filter_map(Value::as_string) {
+                if !out.iter().any(|x| x == s) {
+                    out.push(s.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    fn ats_domains(&self) -> Vec<String> {
+        self.info
+            .get("NSAppTransportSecurity")
+            .and_then(Value::as_dictionary)
+            .and_then(|d| d.get("NSExceptionDomains"))
+            .and_then(Value::as_dictionary)
+            .map(|d| d.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The privacy keys the app declares (`NS…UsageDescription`): iOS's permissions.
+    fn usage_descriptions(&self) -> Vec<String> {
+        self.info
+            .keys()
+            .filter(|k| k.ends_with("UsageDescription"))
+            .cloned()
+            .collect()
+    }
+
+    /// Localized display names from `<lang>.lproj/InfoPlist.strings`.
+    fn labels(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for e in self.zip.entries() {
+            let name = e.name_normalized();
+            let Some(rest) = name.strip_prefix(&self.app) else {
+                continue;
+            };
+            let Some(lang) = rest.strip_suffix(".lproj/InfoPlist.strings") else {
+                continue;
+            };
+            if lang.contains('/') || out.len() >= 512 {
+                continue;
+            }
+            let Ok(data) = self.zip.read_capped(e, MAX_PLIST) else {
+                continue;
+            };
+            let Some(dict) = strings_file(&data) else {
+                continue;
+            };
+            let value = dict
+                .get("CFBundleDisplayName")
+                .or_else(|| dict.get("CFBundleName"));
+            if let Some(v) = value {
+                out.insert(lang.to_string(), v.clone());
+            }
+        }
+        out
+    }
+
+    /// The main executable's architectures and code-signature signers.
+    fn executable(&self, warnings: &mut Vec<String>) -> (Vec<String>, Vec<Signer>) {
+        let Some(exe) = self.string("CFBundleExecutable") else {
+            warnings.push("Info.plist names no CFBundleExecutable".into());
+            return (Vec::new(), Vec::new());
+        };
+        let path = format!("{}{exe}", self.app);
+        let Some(entry) = find(&self.zip, &path) else {
+            warnings.push(format!("executable {path} is missing"));
+            return (Vec::new(), Vec::new());
+        };
+        let slices = match self.macho(entry) {
+            Ok(s) => s,
+            Err(e) => {
+                warnings.push(format!("{path}: {e}"));
+                return (Vec::new(), Vec::new());
+            }
+        };
+        let archs = slices.iter().map(|s| s.arch.clone()).collect();
+        // Every slice is signed with the same identity; the first signed one speaks for all.
+        let Some(sig) = slices.iter().find_map(|s| s.signature.as_ref()) else {
+            warnings.push(format!("{path} has no code signature"));
+            return (archs, Vec::new());
+        };
+        if let (Some(cd), Some(id)) = (&sig.code_directory, self.string("CFBundleIdentifier")) {
+            if cd.identifier.as_deref().is_some_and(|i| i != id) {
+                warnings.push(format!(
+                    "code signature identifier {:?} differs from the bundle id {id:?}",
+                    cd.identifier.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+        let Some(cms) = &sig.cms else {
+            warnings.push(format!("{path}: ad-hoc signature (no certificate)"));
+            return (archs, Vec::new());
+        };
+        let sd = match pkcs7::parse(cms) {
+            Ok(sd) => sd,
+            Err(e) => {
+                warnings.push(format!("{path}: code signature: {e}"));
+                return (archs, Vec::new());
+            }
+        };
+        let leaf = sd
+            .signers
+            .first()
+            .and_then(|si| sd.certificate_of(si))
+            .or_else(|| sd.certificates.first().copied());
+        let Some(leaf) = leaf else {
+            warnings.push(format!("{path}: code signature carries no certificate"));
+            return (archs, Vec::new());
+        };
+        let describe = |raw: &[u8], warnings: &mut Vec<String>| {
+            let (c, err) = cert::describe_lenient(raw);
+            if let Some(e) = err {
+                warnings.push(format!("certificate {}: {e}", c.sha256));
+            }
+            c
+        };
+        let signer = Signer {
+            schemes: vec!["ios-codesign"],
+            certificate: describe(leaf, warnings),
+            lineage: Vec::new(),
+            chain: sd
+                .certificates
+                .iter()
+                .filter(|c| **c != leaf)
+                .map(|c| describe(c, warnings))
+                .collect(),
+        };
+        (archs, vec![signer])
+    }
+
+    fn macho(&self, entry: &CentralRecord<'a>) -> Result<Vec<macho::SliceInfo>, String> {
+        // Stored executables are read in place; deflated ones are streamed, so
+        // a 200 MB binary costs no more memory than its code signature.
+        let raw = self.zip.raw_data(entry).map_err(|e| e.to_string())?;
+        match entry.method {
+            Method::Stored => macho::read(&mut &raw[..]).map_err(|e| e.to_string()),
+            _ => {
+                let cap = self.limits.max_total_inflated.max(4 << 30);
+                let dec = std::io::Read::take(flate2::read::DeflateDecoder::new(raw), cap);
+                macho::read(&mut macho::Stream::new(dec)).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// Icon names from Info.plist, in the order iOS consults them.
+    fn icon_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut add = |v: Option<&Value>| {
+            for n in v
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_string)
+            {
+                if !names.iter().any(|x| x == n) {
+                    names.push(n.to_string());
+                }
+            }
+        };
+        for key in ["CFBundleIcons", "CFBundleIcons~ipad"] {
+            let primary = self
+                .info
+                .get(key)
+                .and_then(Value::as_dictionary)
+                .and_then(|d| d.get("CFBundlePrimaryIcon"))
+                .and_then(Value::as_dictionary);
+            add(primary.and_then(|p| p.get("CFBundleIconFiles")));
+        }
+        add(self.info.get("CFBundleIconFiles"));
+        if let Some(n) = self.string("CFBundleIconFile") {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        names
+    }
+
+    /// The largest icon file: (path, PNG facts).
+    fn icon(&self, warnings: &mut Vec<String>) -> Option<(String, cgbi::PngInfo)> {
+        let names = self.icon_names();
+        let mut best: Option<(String, cgbi::PngInfo)> = None;
+        for e in self.zip.entries() {
+            let path = e.name_normalized();
+            let Some(file) = path.strip_prefix(&self.app) else {
+                continue;
+            };
+            if file.contains('/') || !file.to_ascii_lowercase().ends_with(".png") {
+                continue;
+            }
+            let stem = file.get(..file.len() - 4).unwrap_or(file);
+            // `name`, `name@2x`, `name@3x~ipad`, `name~ipad`; also names given with `.png`.
+            let matches = names.iter().any(|n| {
+                let n = n.strip_suffix(".png").unwrap_or(n);
+                stem == n
+                    || stem
+                        .strip_prefix(n)
+                        .is_some_and(|r| r.starts_with('@') || r.starts_with('~'))
+            });
+            if !matches {
+                continue;
+            }
+            let Ok(data) = self.zip.read_capped(e, 16 << 20) else {
+                continue;
+            };
+            match cgbi::info(&data) {
+                Ok(i) => {
+                    let area = u64::from(i.width) * u64::from(i.height);
+                    if best
+                        .as_ref()
+                        .is_none_or(|(_, b)| area > u64::from(b.width) * u64::from(b.height))
+                    {
+                        best = Some((path.clone(), i));
+                    }
+                }
+                Err(err) => warnings.push(format!("icon {path}: {err}")),
+            }
+        }
+        if best.is_none() {
+            let has_car = find(&self.zip, &format!("{}Assets.car", self.app)).is_some();
+            if has_car {
+                warnings.push("the app's icons are only in Assets.car (a compiled asset catalog); no icon file to report".into());
+            } else if !names.is_empty() {
+                warnings.push(format!("no icon file found for {}", names.join(", ")));
+            }
+        }
+        best
+    }
+
+    /// The icon as a standard PNG (crushed PNGs decoded).
+    pub fn icon_png(&self) -> Result<(Vec<u8>, String), IpaError> {
+        let mut w = Vec::new();
+        let (path, _) = self.icon(&mut w).ok_or(IpaError::NoIcon)?;
+        let data = self.read(&path, 16 << 20).ok_or(IpaError::NoIcon)?;
+        let png = cgbi::to_standard_png(&data).map_err(|e| IpaError::Icon {
+            path: path.clone(),
+            msg: e.to_string(),
+        })?;
+        Ok((png, path))
+    }
+
+    /// Bundles inside the main app: extensions, watch apps, frameworks.
+    fn bundles(&self, warnings: &mut Vec<String>) -> Vec<BundleReport> {
+        let mut out = Vec::new();
+        for e in self.zip.entries() {
+            let name = e.name_normalized();
+            let Some(rest) = name.strip_prefix(&self.app) else {
+                continue;
+            };
+            let Some(dir) = rest.strip_suffix("/Info.plist") else {
+                continue;
+            };
+            let kind = match dir.rsplit_once('.').map(|(_, ext)| ext) {
+                Some("appex") => "appex",
+                Some("app") => "app",
+                Some("framework") => "framework",
+                _ => continue,
+            };
+            if out.len() >= MAX_BUNDLES {
+                warnings.push(format!(
+                    "more than {MAX_BUNDLES} nested bundles; the rest are not listed"
+                ));
+                break;
+            }
+            let bundle_id = self
+                .zip
+                .read_capped(e, MAX_PLIST)
+                .ok()
+                .and_then(|d| plist_value(&d).ok())
+                .and_then(|v| v.into_dictionary())
+                .and_then(|d| {
+                    d.get("CFBundleIdentifier")
+                        .and_then(Value::as_string)
+                        .map(str::to_string)
+                });
+            out.push(BundleReport {
+                path: format!("{}{dir}", self.app),
+                bundle_id,
+                kind: kind.to_string(),
+            });
+        }
+        out
+    }
+}
+
+fn find<'z, 'a>(zip: &'z Archive<'a>, path: &str) -> Option<&'z CentralRecord<'a>> {
+    zip.find(path)
+}
+
+/// Apple's App Store re-signing identity.
+fn is_apple_resigning(c: &Cert) -> bool {
+    c.subject.contains("Apple iPhone OS Application Signing")
+        || c.subject
+            .contains("Apple iPhone OS Provisioning Profile Signing")
+}
+
+/// An `InfoPlist.strings`: a binary plist, or the text form (UTF-8 or UTF-16
+/// with BOM), `"key" = "value";` lines, which is an OpenStep plist without braces.
+pub fn strings_file(data: &[u8]) -> Option<BTreeMap<String, String>> {
+    let value = if data.starts_with(b"bplist") || data.starts_with(b"<?xml") {
+        plist_value(data).ok()?
+    } else {
+        let text = decode_text(data)?;
+        let wrapped = format!("{{{text}\n}}");
+        Value::from_reader_ascii(std::io::Cursor::new(wrapped.as_bytes())).ok()?
+    };
+    let dict = value.into_dictionary()?;
+    Some(
+        dict.into_iter()
+            .filter_map(|(k, v)| v.as_string().map(|s| (k.clone(), s.to_string())))
+            .collect(),
+    )
+}
+
+fn decode_text(data: &[u8]) -> Option<String> {
+    let utf16 = |le: bool, body: &[u8]| -> String {
+        let units = body.chunks_exact(2).map(|c| match c {
+            [a, b] if le => u16::from_le_bytes([*a, *b]),
+            [a, b] => u16::from_be_bytes([*a, *b]),
+            _ => 0,
+        });
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    match data {
+        [0xff, 0xfe, body @ ..] => Some(utf16(true, body)),
+        [0xfe, 0xff, body @ ..] => Some(utf16(false, body)),
+        [0xef, 0xbb, 0xbf, body @ ..] => std::str::from_utf8(body).ok().map(str::to_string),
+        _ => std::str::from_utf8(data).ok().map(str::to_string),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_in_every_encoding() {
+        let text = "/* comment */\n\"CFBundleDisplayName\" = \"示例\";\n\"CFBundleName\" = \"x\";";
+        let mut utf16 = vec![0xff, 0xfe];
+        for u in text.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        for data in [text.as_bytes().to_vec(), utf16] {
+            let d = strings_file(&data).unwrap();
+            assert_eq!(d["CFBundleDisplayName"], "示例");
+        }
+    }
 }

@@ -47,6 +47,10 @@ pub fn read(data: &[u8], warnings: &mut Vec<String>) -> Result<ProvisioningRepor
     let get_task_allow = ents
         .and_then(|e| e.get("get-task-allow"))
         .and_then(Value::as_boolean)
+        .or_else(|| {
+            ents.and_then(|e| e.get("com.apple.security.get-task-allow"))
+                .and_then(Value::as_boolean)
+        })
         .unwrap_or(false);
     let devices = dict
         .get("ProvisionedDevices")
@@ -56,9 +60,18 @@ pub fn read(data: &[u8], warnings: &mut Vec<String>) -> Result<ProvisioningRepor
         .get("ProvisionsAllDevices")
         .and_then(Value::as_boolean)
         .unwrap_or(false);
+    let macos = dict
+        .get("Platform")
+        .and_then(Value::as_array)
+        .is_some_and(|a| {
+            a.iter()
+                .filter_map(Value::as_string)
+                .any(|p| p == "OSX" || p == "macOS")
+        });
     // Xcode's own rules: development profiles allow debugging; ad hoc lists
     // devices; enterprise provisions all devices; the rest is App Store.
-    let kind = if get_task_allow {
+    // macOS has no ad hoc: a device list there means development.
+    let kind = if get_task_allow || (macos && devices.is_some()) {
         "development"
     } else if devices.is_some() {
         "ad-hoc"

@@ -193,6 +193,20 @@ pub struct Filing {
     pub certificate_sha256: String,
 }
 
+impl Filing {
+    /// The filing fields of a certificate.
+    pub fn from_cert(platform: &'static str, package: Option<String>, c: &Cert) -> Filing {
+        Filing {
+            platform,
+            package,
+            public_key: c.public_key.spki_hex.clone(),
+            signature_md5: c.md5.clone(),
+            signature_sha1: c.sha1.clone(),
+            certificate_sha256: c.sha256.clone(),
+        }
+    }
+}
+
 /// The APK Signing Block's layout: where it is and what it holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SigningBlockReport {

@@ -28,6 +28,14 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "  ── package");
     row(&mut out, "package", &opt(&r.package));
     row(&mut out, "名称 label", &opt(&r.label));
+    if r.platform == "ios" {
+        ios_rows(&mut out, r);
+        signers(&mut out, r);
+        for w in &r.warnings {
+            row(&mut out, "warning", w);
+        }
+        return out;
+    }
     let version = match (&r.version_name, r.version_code) {
         (Some(n), Some(c)) => format!("{n} (code {c})"),
         (None, Some(c)) => format!("(code {c})"),
@@ -110,12 +118,14 @@ fn icon(i: Option<&IconReport>) -> String {
         (Some(w), Some(h)) => format!("{w}×{h} "),
         _ => String::new(),
     };
-    let _ = write!(
-        s,
-        " ({dims}{}, {} dpi)",
-        i.format.unwrap_or("?"),
-        opt(&i.density)
-    );
+    let _ = write!(s, " ({dims}{}", i.format.unwrap_or("?"));
+    if let Some(d) = i.density {
+        let _ = write!(s, ", {d} dpi");
+    }
+    if i.crushed == Some(true) {
+        s.push_str(", Xcode-crushed");
+    }
+    s.push(')');
     s
 }
 
@@ -128,17 +138,28 @@ fn filing(out: &mut String, r: &Report) {
         );
         return;
     };
+    let profile_certs = r.provisioning.iter().flat_map(|p| p.certificates.iter());
     let cert = r
         .signers
         .iter()
         .flat_map(|s| std::iter::once(&s.certificate).chain(&s.lineage))
+        .chain(profile_certs)
         .find(|c| c.sha256 == f.certificate_sha256);
     let _ = writeln!(out, "  ── APP备案 filing ({})", f.platform);
-    row(out, "包名", &opt(&f.package));
-    row(out, "签名MD5值", &colon_hex(&f.signature_md5));
-    row(out, "", &f.signature_md5);
-    row(out, "SHA-1", &colon_hex(&f.signature_sha1));
-    row(out, "", &f.signature_sha1);
+    if f.platform == "ios" {
+        // The form's "MD5" field wants the SHA-1 fingerprint for iOS apps.
+        row(out, "Bundle ID", &opt(&f.package));
+        row(out, "签名MD5值 → SHA-1", &colon_hex(&f.signature_sha1));
+        row(out, "", &f.signature_sha1);
+        row(out, "MD5", &colon_hex(&f.signature_md5));
+        row(out, "", &f.signature_md5);
+    } else {
+        row(out, "包名", &opt(&f.package));
+        row(out, "签名MD5值", &colon_hex(&f.signature_md5));
+        row(out, "", &f.signature_md5);
+        row(out, "SHA-1", &colon_hex(&f.signature_sha1));
+        row(out, "", &f.signature_sha1);
+    }
     row(out, "SHA-256", &colon_hex(&f.certificate_sha256));
     let Some(c) = cert else { return };
     let k = &c.public_key;
@@ -162,16 +183,22 @@ fn filing(out: &mut String, r: &Report) {
         row(out, "  exponent", &e.to_string());
     }
     row(out, "certificate", &c.subject);
-    if c.sha256
-        != r.signers
-            .first()
-            .map(|s| s.certificate.sha256.clone())
-            .unwrap_or_default()
-    {
+    let rotated = r
+        .signers
+        .iter()
+        .any(|s| s.lineage.len() > 1 && s.lineage.first().is_some_and(|l| l.sha256 == c.sha256));
+    if rotated {
         row(
             out,
             "",
             "(original certificate of a rotated key: what Android reports to apps)",
+        );
+    }
+    if r.platform == "ios" && !r.signers.iter().any(|s| s.certificate.sha256 == c.sha256) {
+        row(
+            out,
+            "",
+            "(the developer certificate from the provisioning profile)",
         );
     }
 }
@@ -201,4 +228,46 @@ fn cert_rows(out: &mut String, c: &Cert) {
     );
     row(out, "algorithm", &c.signature_algorithm);
     row(out, "SHA-256", &c.sha256);
+}
+
+fn ios_rows(out: &mut String, r: &Report) {
+    let version = format!("{} (build {})", opt(&r.version_name), opt(&r.build));
+    row(out, "version", &version);
+    row(out, "min iOS", &opt(&r.min_os));
+    row(out, "devices", &opt(&r.device_family));
+    let list = |v: &Option<Vec<String>>| match v {
+        Some(v) if !v.is_empty() => v.join(", "),
+        _ => "-".to_string(),
+    };
+    row(out, "architectures", &list(&r.architectures));
+    if !r.labels.is_empty() {
+        let l: Vec<String> = r.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        row(out, "labels", &l.join(", "));
+    }
+    row(out, "icon", &icon(r.icon.as_ref()));
+    row(out, "url schemes", &list(&r.url_schemes));
+    row(out, "ATS exceptions", &list(&r.ats_exception_domains));
+    if let Some(p) = &r.provisioning {
+        row(
+            out,
+            "profile",
+            &format!(
+                "{} · {} · team {} · expires {}",
+                p.kind,
+                opt(&p.name),
+                opt(&p.team_id),
+                opt(&p.expires)
+            ),
+        );
+    }
+    for e in r.extensions.iter().flatten() {
+        row(
+            out,
+            "contains",
+            &format!("{} {} ({})", e.kind, opt(&e.bundle_id), e.path),
+        );
+    }
+    if !r.permissions.is_empty() {
+        row(out, "privacy keys", &r.permissions.join(", "));
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 const IDSIG_MAX: u64 = 64 << 20;
 
 /// Extensions picked up when a folder is given.
-const EXTENSIONS: [&str; 1] = ["apk"];
+const EXTENSIONS: [&str; 2] = ["apk", "ipa"];
 
 /// Files as given, with folders replaced by the packages under them (sorted).
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {

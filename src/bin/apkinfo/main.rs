@@ -159,8 +159,21 @@ fn inspect(args: &cli::InspectArgs, limits: &apkinfo::Limits) -> ExitCode {
 fn manifest(args: &cli::FileArg, limits: &apkinfo::Limits) -> ExitCode {
     let run = || -> Result<String, String> {
         let data = input::Mapped::open(&args.file)?;
-        let apk = apkinfo::apk::Apk::open(data.bytes(), limits).map_err(|e| e.to_string())?;
-        Ok(apk.manifest_xml())
+        match apkinfo::ipa::Ipa::open(data.bytes(), limits) {
+            // For an IPA the "manifest" is the main app's Info.plist.
+            Ok(ipa) => {
+                let mut xml = Vec::new();
+                plist::Value::Dictionary(ipa.info.clone())
+                    .to_writer_xml(&mut xml)
+                    .map_err(|e| e.to_string())?;
+                Ok(String::from_utf8_lossy(&xml).into_owned() + "\n")
+            }
+            Err(_) => {
+                let apk =
+                    apkinfo::apk::Apk::open(data.bytes(), limits).map_err(|e| e.to_string())?;
+                Ok(apk.manifest_xml())
+            }
+        }
     };
     match run() {
         Ok(xml) => {
@@ -177,15 +190,22 @@ fn manifest(args: &cli::FileArg, limits: &apkinfo::Limits) -> ExitCode {
 fn icon(args: &cli::IconArgs, limits: &apkinfo::Limits) -> ExitCode {
     let run = || -> Result<String, String> {
         let data = input::Mapped::open(&args.file)?;
-        let apk = apkinfo::apk::Apk::open(data.bytes(), limits).map_err(|e| e.to_string())?;
-        let (png, report) = apk.icon_png().map_err(|e| e.to_string())?;
+        let (png, source) = match apkinfo::ipa::Ipa::open(data.bytes(), limits) {
+            Ok(ipa) => ipa.icon_png().map_err(|e| e.to_string())?,
+            Err(_) => {
+                let apk =
+                    apkinfo::apk::Apk::open(data.bytes(), limits).map_err(|e| e.to_string())?;
+                let (png, report) = apk.icon_png().map_err(|e| e.to_string())?;
+                (png, report.path.unwrap_or_default())
+            }
+        };
         // Written only to the path the user named; nothing from inside the package
         // decides where bytes go.
         std::fs::write(&args.output, &png)
             .map_err(|e| format!("writing {}: {e}", args.output.display()))?;
         Ok(format!(
             "{} → {} ({} bytes)",
-            report.path.unwrap_or_default(),
+            source,
             args.output.display(),
             png.len()
         ))
