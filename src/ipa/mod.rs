@@ -7,7 +7,7 @@ pub mod profile;
 
 use crate::cert::{self, pkcs7};
 use crate::limits::Limits;
-use crate::report::{BundleReport, Cert, Filing, IconReport, Report, Signer};
+use crate::report::{BundleReport, Cert, CodeSignatureReport, Filing, IconReport, Report, Signer};
 use crate::zip::{Archive, CentralRecord, Method, ZipError};
 use plist::{Dictionary, Value};
 use std::collections::BTreeMap;
@@ -144,7 +144,7 @@ impl<'a> Ipa<'a> {
                     None
                 }
             });
-        let (architectures, signers) = self.executable(&mut warnings);
+        let (architectures, signers, code_signature) = self.executable(&mut warnings);
         let icon = self.icon(&mut warnings).map(|(path, info)| IconReport {
             path: Some(path),
             crushed: Some(info.crushed),
@@ -194,6 +194,7 @@ impl<'a> Ipa<'a> {
             url_schemes: Some(self.url_schemes()),
             ats_exception_domains: Some(self.ats_domains()),
             provisioning,
+            code_signature,
             extensions: Some(self.bundles(&mut warnings)),
             warnings,
             ..Report::default()
@@ -306,29 +307,44 @@ impl<'a> Ipa<'a> {
     }
 
     /// The main executable's architectures and code-signature signers.
-    fn executable(&self, warnings: &mut Vec<String>) -> (Vec<String>, Vec<Signer>) {
+    fn executable(
+        &self,
+        warnings: &mut Vec<String>,
+    ) -> (Vec<String>, Vec<Signer>, Option<CodeSignatureReport>) {
         let Some(exe) = self.string("CFBundleExecutable") else {
             warnings.push("Info.plist names no CFBundleExecutable".into());
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), Vec::new(), None);
         };
         let path = format!("{}{exe}", self.app);
         let Some(entry) = find(&self.zip, &path) else {
             warnings.push(format!("executable {path} is missing"));
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), Vec::new(), None);
         };
         let slices = match self.macho(entry) {
             Ok(s) => s,
             Err(e) => {
                 warnings.push(format!("{path}: {e}"));
-                return (Vec::new(), Vec::new());
+                return (Vec::new(), Vec::new(), None);
             }
         };
         let archs = slices.iter().map(|s| s.arch.clone()).collect();
         // Every slice is signed with the same identity; the first signed one speaks for all.
         let Some(sig) = slices.iter().find_map(|s| s.signature.as_ref()) else {
             warnings.push(format!("{path} has no code signature"));
-            return (archs, Vec::new());
+            return (archs, Vec::new(), None);
         };
+        let cd = sig.code_directory.as_ref();
+        let code_signature = Some(CodeSignatureReport {
+            identifier: cd.and_then(|c| c.identifier.clone()),
+            team_id: cd.and_then(|c| c.team_id.clone()),
+            hash_type: cd.map(|c| c.hash_type.clone()),
+            entitlements: sig
+                .entitlements
+                .as_ref()
+                .and_then(|e| plist_value(e).ok())
+                .and_then(|v| serde_json::to_value(v).ok())
+                .unwrap_or(serde_json::Value::Null),
+        });
         if let (Some(cd), Some(id)) = (&sig.code_directory, self.string("CFBundleIdentifier")) {
             if cd.identifier.as_deref().is_some_and(|i| i != id) {
                 warnings.push(format!(
@@ -339,13 +355,13 @@ impl<'a> Ipa<'a> {
         }
         let Some(cms) = &sig.cms else {
             warnings.push(format!("{path}: ad-hoc signature (no certificate)"));
-            return (archs, Vec::new());
+            return (archs, Vec::new(), code_signature);
         };
         let sd = match pkcs7::parse(cms) {
             Ok(sd) => sd,
             Err(e) => {
                 warnings.push(format!("{path}: code signature: {e}"));
-                return (archs, Vec::new());
+                return (archs, Vec::new(), code_signature);
             }
         };
         let leaf = sd
@@ -355,7 +371,7 @@ impl<'a> Ipa<'a> {
             .or_else(|| sd.certificates.first().copied());
         let Some(leaf) = leaf else {
             warnings.push(format!("{path}: code signature carries no certificate"));
-            return (archs, Vec::new());
+            return (archs, Vec::new(), code_signature);
         };
         let describe = |raw: &[u8], warnings: &mut Vec<String>| {
             let (c, err) = cert::describe_lenient(raw);
@@ -365,6 +381,7 @@ impl<'a> Ipa<'a> {
             c
         };
         let signer = Signer {
+            sdk_ranges: BTreeMap::new(),
             schemes: vec!["ios-codesign"],
             certificate: describe(leaf, warnings),
             lineage: Vec::new(),
@@ -375,7 +392,7 @@ impl<'a> Ipa<'a> {
                 .map(|c| describe(c, warnings))
                 .collect(),
         };
-        (archs, vec![signer])
+        (archs, vec![signer], code_signature)
     }
 
     fn macho(&self, entry: &CentralRecord<'a>) -> Result<Vec<macho::SliceInfo>, String> {

@@ -60,6 +60,9 @@ pub struct Report {
     /// iOS only: the embedded provisioning profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioning: Option<ProvisioningReport>,
+    /// iOS only: the main executable's code signature (CodeDirectory and entitlements).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_signature: Option<CodeSignatureReport>,
     /// iOS only: app extensions, watch apps and other bundles inside the main app.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Vec<BundleReport>>,
@@ -177,6 +180,9 @@ pub struct Signer {
     /// Other certificates that came with the signer (chain), leaf excluded.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chain: Vec<Cert>,
+    /// v3/v3.1: the SDK range each scheme's signer covers, e.g. `{"v3": [24, 2147483647]}`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sdk_ranges: BTreeMap<&'static str, [u32; 2]>,
 }
 
 /// The APP备案 "feature information": what the form asks for, ready to paste.
@@ -224,4 +230,16 @@ pub struct BlockReport {
     /// "v2", "v3", "v3.1", "padding", "source-stamp", "walle-channel", …, "unknown".
     pub name: &'static str,
     pub size: usize,
+}
+
+/// An iOS executable's code signature, beyond its certificates.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CodeSignatureReport {
+    /// CodeDirectory identifier (normally the bundle id).
+    pub identifier: Option<String>,
+    pub team_id: Option<String>,
+    /// CodeDirectory hash type: "sha1", "sha256", ….
+    pub hash_type: Option<String>,
+    /// The entitlements blob, as a JSON object.
+    pub entitlements: serde_json::Value,
 }

@@ -26,6 +26,8 @@ pub enum BlockId {
     WalleChannel,
     /// Tencent VasDolly channel (plain text).
     VasDollyChannel,
+    /// packer-ng-plugin channel (key-value text).
+    PackerNgChannel,
     Unknown(u32),
 }
 
@@ -42,6 +44,7 @@ impl From<u32> for BlockId {
             0x2146_444e => BlockId::PlayFrosting,
             0x7177_7777 => BlockId::WalleChannel,
             0x8811_55ff => BlockId::VasDollyChannel,
+            0x7a78_6b21 => BlockId::PackerNgChannel,
             other => BlockId::Unknown(other),
         }
     }
@@ -61,6 +64,7 @@ impl BlockId {
             BlockId::PlayFrosting => "play-frosting",
             BlockId::WalleChannel => "walle-channel",
             BlockId::VasDollyChannel => "vasdolly-channel",
+            BlockId::PackerNgChannel => "packer-ng-channel",
             BlockId::Unknown(_) => "unknown",
         }
     }

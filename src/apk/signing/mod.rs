@@ -28,6 +28,7 @@ struct Found {
     certificate: Vec<u8>,
     lineage: Vec<Vec<u8>>,
     chain: Vec<Vec<u8>>,
+    sdk_range: Option<[u32; 2]>,
 }
 
 pub fn read(zip: &Archive<'_>, idsig: Option<&[u8]>) -> Signatures {
@@ -56,6 +57,7 @@ pub fn read(zip: &Archive<'_>, idsig: Option<&[u8]>) -> Signatures {
                                 certificate: first.to_vec(),
                                 lineage: s.lineage.iter().map(|n| n.certificate.to_vec()).collect(),
                                 chain: s.certificates.iter().skip(1).map(|c| c.to_vec()).collect(),
+                                sdk_range: s.min_sdk.zip(s.max_sdk).map(|(a, b)| [a, b]),
                             });
                         }
                     }
@@ -73,6 +75,7 @@ pub fn read(zip: &Archive<'_>, idsig: Option<&[u8]>) -> Signatures {
             certificate: s.certificate,
             lineage: Vec::new(),
             chain: s.chain,
+            sdk_range: None,
         });
     }
     if let Some(idsig) = idsig {
@@ -82,6 +85,7 @@ pub fn read(zip: &Archive<'_>, idsig: Option<&[u8]>) -> Signatures {
                 certificate: c.to_vec(),
                 lineage: Vec::new(),
                 chain: Vec::new(),
+                sdk_range: None,
             }),
             Err(e) => out.warnings.push(format!(".idsig: {e}")),
         }
@@ -101,6 +105,9 @@ pub fn read(zip: &Archive<'_>, idsig: Option<&[u8]>) -> Signatures {
             if !s.schemes.contains(&f.scheme) {
                 s.schemes.push(f.scheme);
             }
+            if let Some(r) = f.sdk_range {
+                s.sdk_ranges.insert(f.scheme, r);
+            }
             if s.lineage.is_empty() && !f.lineage.is_empty() {
                 s.lineage = f
                     .lineage
@@ -111,6 +118,7 @@ pub fn read(zip: &Archive<'_>, idsig: Option<&[u8]>) -> Signatures {
             continue;
         }
         let signer = Signer {
+            sdk_ranges: f.sdk_range.map(|r| (f.scheme, r)).into_iter().collect(),
             schemes: vec![f.scheme],
             certificate: describe(&f.certificate, &mut out.warnings),
             lineage: f
@@ -164,7 +172,7 @@ fn block_report(block: &SigningBlock<'_>, warnings: &mut Vec<String>) -> Signing
         .iter()
         .map(|p| {
             match p.id {
-                BlockId::WalleChannel | BlockId::VasDollyChannel => {
+                BlockId::WalleChannel | BlockId::VasDollyChannel | BlockId::PackerNgChannel => {
                     channel = Some(String::from_utf8_lossy(p.value).into_owned());
                 }
                 BlockId::Unknown(id) => warnings.push(format!(
