@@ -58,10 +58,60 @@ pub fn inspect_with(
     idsig: Option<&[u8]>,
     limits: &Limits,
 ) -> Result<Report, Error> {
+    inspect_opts(path, data, idsig, &Options::default(), limits)
+}
+
+/// What `inspect` adds beyond the package's own facts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Verify signatures (APK) and report the verdict under `verification`.
+    pub verify: bool,
+    /// Add MD5/SHA-1/SHA-256 of the whole file under `file`.
+    pub hashes: bool,
+    /// SDK range for verification (default: the manifest's minSdkVersion..∞).
+    pub min_sdk: Option<u32>,
+    pub max_sdk: Option<u32>,
+}
+
+/// Inspect with [`Options`].
+pub fn inspect_opts(
+    path: &str,
+    data: &[u8],
+    idsig: Option<&[u8]>,
+    opts: &Options,
+    limits: &Limits,
+) -> Result<Report, Error> {
     let zip = zip::Archive::parse(data, limits)?;
-    if ipa::Ipa::is_ipa(&zip) {
-        Ok(ipa::Ipa::from_archive(zip, limits)?.report(path))
+    let mut report = if ipa::Ipa::is_ipa(&zip) {
+        ipa::Ipa::from_archive(zip, limits)?.report(path)
     } else {
-        Ok(apk::Apk::from_archive(zip, limits)?.report(path, idsig))
+        let apk = apk::Apk::from_archive(zip, limits)?;
+        let mut r = apk.report(path, idsig);
+        if opts.verify {
+            r.verification = Some(apk::verify::verify(&apk, idsig, opts.min_sdk, opts.max_sdk));
+        }
+        r
+    };
+    if opts.hashes {
+        let (md5, sha1, sha256) = apk::verify::digest::file_digests(data);
+        report.file = Some(report::FileDigests {
+            size: data.len() as u64,
+            md5,
+            sha1,
+            sha256,
+        });
     }
+    Ok(report)
+}
+
+/// Verify an APK's signatures (`apkinfo verify`).
+pub fn verify(
+    data: &[u8],
+    idsig: Option<&[u8]>,
+    min_sdk: Option<u32>,
+    max_sdk: Option<u32>,
+    limits: &Limits,
+) -> Result<report::VerificationReport, Error> {
+    let apk = apk::Apk::open(data, limits)?;
+    Ok(apk::verify::verify(&apk, idsig, min_sdk, max_sdk))
 }

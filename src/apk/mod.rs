@@ -7,5 +7,6 @@ pub mod package;
 pub mod res;
 pub mod resolve;
 pub mod signing;
+pub mod verify;
 
 pub use package::{Apk, ApkError};

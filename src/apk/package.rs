@@ -144,6 +144,17 @@ impl<'a> Apk<'a> {
         }
     }
 
+    /// The manifest's facts, references resolved.
+    pub fn facts(&self) -> manifest::ManifestFacts {
+        let mut warnings = Vec::new();
+        let table = self.table(&mut warnings);
+        let res = Resolver {
+            table: table.as_ref(),
+            max_depth: self.limits.max_reference_depth,
+        };
+        manifest::facts(&self.manifest, &res)
+    }
+
     /// Native ABIs: folder names under `lib/` that hold at least one file.
     pub fn abis(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -39,6 +39,12 @@ pub struct Report {
     pub filing: Option<Filing>,
     /// The APK Signing Block's layout, when there is one.
     pub signing_block: Option<SigningBlockReport>,
+    /// Present with `inspect --verify`: the signature verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationReport>,
+    /// Present with `inspect --hashes`: digests of the whole file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileDigests>,
     /// iOS only (omitted for Android): CFBundleVersion.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub build: Option<String>,
@@ -242,4 +248,38 @@ pub struct CodeSignatureReport {
     pub hash_type: Option<String>,
     /// The entitlements blob, as a JSON object.
     pub entitlements: serde_json::Value,
+}
+
+/// `apkinfo verify`: would Android install it, and signed by whom.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct VerificationReport {
+    pub verified: bool,
+    pub schemes: SchemesVerified,
+    /// apksig issue names with a message: `"JAR_SIG_NO_MANIFEST: …"`.
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Certificates of the verified signers (newest scheme first).
+    pub signers: Vec<Cert>,
+    /// The SDK range the verdict holds for.
+    pub min_sdk: u32,
+    pub max_sdk: u32,
+}
+
+/// Which schemes verified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SchemesVerified {
+    pub v1: bool,
+    pub v2: bool,
+    pub v3: bool,
+    pub v31: bool,
+    pub v4: bool,
+}
+
+/// Whole-file digests, lowercase hex.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileDigests {
+    pub size: u64,
+    pub md5: String,
+    pub sha1: String,
+    pub sha256: String,
 }

@@ -18,3 +18,15 @@ pub fn certificate(idsig: &[u8]) -> Result<&[u8], String> {
     let (_, cert) = signing.item()?;
     Ok(cert)
 }
+
+/// The APK content digest a `.idsig` was made for.
+pub fn apk_digest(idsig: &[u8]) -> Result<&[u8], String> {
+    let mut r = LengthPrefixed::new(idsig, 0);
+    let version = r.u32()?;
+    if !(2..=3).contains(&version) {
+        return Err(format!("unknown v4 signature version {version}"));
+    }
+    r.item()?;
+    let mut signing = r.seq()?;
+    Ok(signing.item()?.1)
+}

@@ -27,6 +27,26 @@ pub enum Command {
     Icon(IconArgs),
     /// Compare packages with what was filed (APP备案); exit 1 on any mismatch.
     Check(CheckArgs),
+    /// Verify APK signatures as Android would; exit 1 when one does not verify.
+    Verify(VerifyArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "The SDK range defaults to the manifest's minSdkVersion..∞, as apksigner's.\nExit status: 0 all verified; 1 a package does not verify; 2 a file could not be read."
+)]
+pub struct VerifyArgs {
+    /// One JSON object per file: {path, verified, schemes, errors, warnings, signers, min_sdk, max_sdk}.
+    #[arg(long)]
+    pub json: bool,
+    /// Lowest Android API level to verify for.
+    #[arg(long)]
+    pub min_sdk: Option<u32>,
+    /// Highest Android API level to verify for.
+    #[arg(long)]
+    pub max_sdk: Option<u32>,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -61,7 +81,13 @@ pub struct InspectArgs {
     /// One JSON object per file, one per line, in input order.
     #[arg(long)]
     pub json: bool,
-    /// Packages, or folders to search for .apk files.
+    /// Also verify signatures (adds `verification`).
+    #[arg(long)]
+    pub verify: bool,
+    /// Also digest the whole file: MD5, SHA-1, SHA-256 (adds `file`).
+    #[arg(long)]
+    pub hashes: bool,
+    /// Packages, or folders to search for .apk/.ipa files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -79,7 +105,7 @@ pub struct IconArgs {
     pub output: PathBuf,
 }
 
-const COMMANDS: [&str; 5] = ["inspect", "manifest", "icon", "check", "help"];
+const COMMANDS: [&str; 6] = ["inspect", "manifest", "icon", "check", "verify", "help"];
 
 /// `apkinfo FILE...` means `apkinfo inspect FILE...`: insert the subcommand
 /// when the first argument is neither a command nor a top-level flag.

@@ -85,19 +85,28 @@ impl Mapped {
     }
 }
 
-pub fn inspect_one(path: &Path, limits: &apkinfo::Limits) -> Result<apkinfo::Report, String> {
-    let data = Mapped::open(path)?;
-    // A v4 signature lives beside the APK as `<file>.idsig`; it is small.
+/// The `.idsig` beside an APK, when there is one.
+pub fn idsig_for(path: &Path) -> Option<Vec<u8>> {
     let mut idsig_path = path.as_os_str().to_owned();
     idsig_path.push(".idsig");
-    let idsig = std::fs::metadata(&idsig_path)
+    std::fs::metadata(&idsig_path)
         .ok()
         .filter(|m| m.is_file() && m.len() <= IDSIG_MAX)
-        .and_then(|_| std::fs::read(&idsig_path).ok());
-    apkinfo::inspect_with(
+        .and_then(|_| std::fs::read(&idsig_path).ok())
+}
+
+pub fn inspect_one(
+    path: &Path,
+    opts: &apkinfo::Options,
+    limits: &apkinfo::Limits,
+) -> Result<apkinfo::Report, String> {
+    let data = Mapped::open(path)?;
+    let idsig = idsig_for(path);
+    apkinfo::inspect_opts(
         &path.display().to_string(),
         data.bytes(),
         idsig.as_deref(),
+        opts,
         limits,
     )
     .map_err(|e| e.to_string())
@@ -105,17 +114,17 @@ pub fn inspect_one(path: &Path, limits: &apkinfo::Limits) -> Result<apkinfo::Rep
 
 /// Inspect `files` on all cores and hand each result to `emit` in input order.
 /// `emit` returns false to stop (e.g. stdout closed).
-pub fn for_each_in_order(
+pub fn for_each_in_order<T: Send>(
     files: &[PathBuf],
-    limits: &apkinfo::Limits,
-    mut emit: impl FnMut(&Path, Result<apkinfo::Report, String>) -> bool,
+    work: impl Fn(&Path) -> T + Sync,
+    mut emit: impl FnMut(&Path, T) -> bool,
 ) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len());
     if workers <= 1 {
         for f in files {
-            if !emit(f, inspect_one(f, limits)) {
+            if !emit(f, work(f)) {
                 return;
             }
         }
@@ -127,10 +136,11 @@ pub fn for_each_in_order(
         for _ in 0..workers {
             let tx = tx.clone();
             let next = &next;
+            let work = &work;
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(f) = files.get(i) else { break };
-                if tx.send((i, inspect_one(f, limits))).is_err() {
+                if tx.send((i, work(f))).is_err() {
                     break;
                 }
             });

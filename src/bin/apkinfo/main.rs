@@ -21,7 +21,94 @@ fn main() -> ExitCode {
         Command::Manifest(args) => manifest(&args, &limits),
         Command::Icon(args) => icon(&args, &limits),
         Command::Check(args) => check(&args, &limits),
+        Command::Verify(args) => verify(&args, &limits),
     }
+}
+
+fn verify(args: &cli::VerifyArgs, limits: &apkinfo::Limits) -> ExitCode {
+    let files = match input::expand(&args.files) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("apkinfo: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (mut unreadable, mut failed) = (false, false);
+    let stdout = std::io::stdout();
+    let work = |path: &std::path::Path| -> Result<apkinfo::report::VerificationReport, String> {
+        let data = input::Mapped::open(path)?;
+        let idsig = input::idsig_for(path);
+        apkinfo::verify(
+            data.bytes(),
+            idsig.as_deref(),
+            args.min_sdk,
+            args.max_sdk,
+            limits,
+        )
+        .map_err(|e| e.to_string())
+    };
+    input::for_each_in_order(&files, work, |path, result| {
+        let mut out = stdout.lock();
+        let shown = path.display().to_string();
+        let v = match result {
+            Ok(v) => v,
+            Err(e) => {
+                unreadable = true;
+                eprintln!("apkinfo: {shown}: {e}");
+                if args.json {
+                    let _ = writeln!(out, "{}", serde_json::json!({ "path": shown, "error": e }));
+                }
+                return true;
+            }
+        };
+        failed |= !v.verified;
+        let written = if args.json {
+            let mut obj = serde_json::to_value(&v).unwrap_or_default();
+            if let Some(map) = obj.as_object_mut() {
+                map.insert("path".into(), serde_json::Value::String(shown.clone()));
+            }
+            writeln!(out, "{obj}")
+        } else {
+            let s = &v.schemes;
+            let mut text = format!(
+                "{shown}: {} (SDK {}..{}; v1 {} v2 {} v3 {} v3.1 {} v4 {})\n",
+                if v.verified {
+                    "VERIFIED"
+                } else {
+                    "DOES NOT VERIFY"
+                },
+                v.min_sdk,
+                if v.max_sdk >= i32::MAX as u32 {
+                    "∞".to_string()
+                } else {
+                    v.max_sdk.to_string()
+                },
+                s.v1,
+                s.v2,
+                s.v3,
+                s.v31,
+                s.v4
+            );
+            for c in &v.signers {
+                text.push_str(&format!("  signer  {} {}\n", c.sha256, c.subject));
+            }
+            for e in &v.errors {
+                text.push_str(&format!("  ERROR   {e}\n"));
+            }
+            for w in &v.warnings {
+                text.push_str(&format!("  WARNING {w}\n"));
+            }
+            write!(out, "{text}")
+        };
+        written.is_ok()
+    });
+    ExitCode::from(if unreadable {
+        2
+    } else if failed {
+        1
+    } else {
+        0
+    })
 }
 
 fn check(args: &cli::CheckArgs, limits: &apkinfo::Limits) -> ExitCode {
@@ -66,52 +153,58 @@ fn check(args: &cli::CheckArgs, limits: &apkinfo::Limits) -> ExitCode {
     };
     let (mut unreadable, mut mismatched) = (false, false);
     let stdout = std::io::stdout();
-    input::for_each_in_order(&files, limits, |path, result| {
-        let mut out = stdout.lock();
-        let shown = path.display().to_string();
-        let report = match result {
-            Ok(r) => r,
-            Err(e) => {
+    let opts = apkinfo::Options::default();
+    input::for_each_in_order(
+        &files,
+        |p| input::inspect_one(p, &opts, limits),
+        |path, result| {
+            let mut out = stdout.lock();
+            let shown = path.display().to_string();
+            let report = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    unreadable = true;
+                    eprintln!("apkinfo: {shown}: {e}");
+                    if args.json {
+                        let _ =
+                            writeln!(out, "{}", serde_json::json!({ "path": shown, "error": e }));
+                    }
+                    return true;
+                }
+            };
+            let Some(filed) = expect.for_platform(report.platform) else {
                 unreadable = true;
-                eprintln!("apkinfo: {shown}: {e}");
-                if args.json {
-                    let _ = writeln!(out, "{}", serde_json::json!({ "path": shown, "error": e }));
-                }
+                eprintln!(
+                    "apkinfo: {shown}: the expectations have no [{}] table",
+                    report.platform
+                );
                 return true;
-            }
-        };
-        let Some(filed) = expect.for_platform(report.platform) else {
-            unreadable = true;
-            eprintln!(
-                "apkinfo: {shown}: the expectations have no [{}] table",
-                report.platform
-            );
-            return true;
-        };
-        let mismatches = compare(&report, filed);
-        mismatched |= !mismatches.is_empty();
-        let written = if args.json {
-            let obj = serde_json::json!({ "path": shown, "ok": mismatches.is_empty(), "mismatches": mismatches });
-            writeln!(out, "{obj}")
-        } else if mismatches.is_empty() {
-            writeln!(out, "{shown}: OK")
-        } else {
-            let mut text = format!("{shown}: MISMATCH\n");
-            for m in &mismatches {
-                text.push_str(&format!(
-                    "  {}\n    filed:   {}\n    package: {}\n",
-                    m.field,
-                    m.expected,
-                    m.actual.as_deref().unwrap_or("(none)")
-                ));
-                if let Some(n) = &m.note {
-                    text.push_str(&format!("    note:    {n}\n"));
+            };
+            let mismatches = compare(&report, filed);
+            mismatched |= !mismatches.is_empty();
+            let written = if args.json {
+                let obj = serde_json::json!({ "path": shown, "ok": mismatches.is_empty(), "mismatches": mismatches });
+                writeln!(out, "{obj}")
+            } else if mismatches.is_empty() {
+                writeln!(out, "{shown}: OK")
+            } else {
+                let mut text = format!("{shown}: MISMATCH\n");
+                for m in &mismatches {
+                    text.push_str(&format!(
+                        "  {}\n    filed:   {}\n    package: {}\n",
+                        m.field,
+                        m.expected,
+                        m.actual.as_deref().unwrap_or("(none)")
+                    ));
+                    if let Some(n) = &m.note {
+                        text.push_str(&format!("    note:    {n}\n"));
+                    }
                 }
-            }
-            write!(out, "{text}")
-        };
-        written.is_ok()
-    });
+                write!(out, "{text}")
+            };
+            written.is_ok()
+        },
+    );
     ExitCode::from(if unreadable {
         2
     } else if mismatched {
@@ -131,28 +224,37 @@ fn inspect(args: &cli::InspectArgs, limits: &apkinfo::Limits) -> ExitCode {
     };
     let mut failed = false;
     let stdout = std::io::stdout();
-    input::for_each_in_order(&files, limits, |path, result| {
-        let mut out = stdout.lock();
-        let shown = path.display().to_string();
-        let written = match result {
-            Ok(report) if args.json => serde_json::to_string(&report)
-                .map_err(std::io::Error::other)
-                .and_then(|s| writeln!(out, "{s}")),
-            Ok(report) => writeln!(out, "{}", apkinfo::report::text::render(&report)),
-            Err(e) => {
-                failed = true;
-                eprintln!("apkinfo: {shown}: {e}");
-                if args.json {
-                    let obj = serde_json::json!({ "path": shown, "error": e.to_string() });
-                    writeln!(out, "{obj}")
-                } else {
-                    Ok(())
+    let opts = apkinfo::Options {
+        verify: args.verify,
+        hashes: args.hashes,
+        ..apkinfo::Options::default()
+    };
+    input::for_each_in_order(
+        &files,
+        |p| input::inspect_one(p, &opts, limits),
+        |path, result| {
+            let mut out = stdout.lock();
+            let shown = path.display().to_string();
+            let written = match result {
+                Ok(report) if args.json => serde_json::to_string(&report)
+                    .map_err(std::io::Error::other)
+                    .and_then(|s| writeln!(out, "{s}")),
+                Ok(report) => writeln!(out, "{}", apkinfo::report::text::render(&report)),
+                Err(e) => {
+                    failed = true;
+                    eprintln!("apkinfo: {shown}: {e}");
+                    if args.json {
+                        let obj = serde_json::json!({ "path": shown, "error": e.to_string() });
+                        writeln!(out, "{obj}")
+                    } else {
+                        Ok(())
+                    }
                 }
-            }
-        };
-        // A closed pipe (`apkinfo … | head`) ends the run quietly.
-        written.is_ok()
-    });
+            };
+            // A closed pipe (`apkinfo … | head`) ends the run quietly.
+            written.is_ok()
+        },
+    );
     ExitCode::from(if failed { 2 } else { 0 })
 }
 

@@ -1,0 +1,180 @@
+//! Content digests of the v2/v3/v3.1 schemes and whole-file digests.
+//!
+//! The signed content is three sections — the entries before the APK Signing
+//! Block, the central directory, and the end record with its directory offset
+//! replaced by the block's offset. Chunked digests hash each 1 MiB chunk as
+//! `H(0xa5 ‖ len ‖ chunk)` and then `H(0x5a ‖ count ‖ chunk digests)`; the
+//! chunks are independent, so they are hashed on every core. Verity digests
+//! are the root of a 4 KiB SHA-256 Merkle tree (8-byte zero salt) plus the length.
+
+use super::crypto::Hash;
+use sha2::{Digest, Sha256, Sha512};
+
+const CHUNK: usize = 1 << 20;
+const PAGE: usize = 4096;
+
+/// Content digest algorithms (apksig `ContentDigestAlgorithm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContentDigest {
+    ChunkedSha256,
+    ChunkedSha512,
+    VerityChunkedSha256,
+}
+
+/// The three signed sections, borrowed from the file (the end record copied
+/// because one field is rewritten).
+pub struct Sections<'a> {
+    pub before_block: &'a [u8],
+    pub central_directory: &'a [u8],
+    pub end_record: Vec<u8>,
+}
+
+impl<'a> Sections<'a> {
+    pub fn new(
+        data: &'a [u8],
+        block_offset: usize,
+        cd_offset: usize,
+        eocd_offset: usize,
+    ) -> Option<Sections<'a>> {
+        let before_block = data.get(..block_offset)?;
+        let central_directory = data.get(cd_offset..eocd_offset)?;
+        let mut end_record = data.get(eocd_offset..)?.to_vec();
+        let field = end_record.get_mut(16..20)?;
+        field.copy_from_slice(&u32::try_from(block_offset).ok()?.to_le_bytes());
+        Some(Sections {
+            before_block,
+            central_directory,
+            end_record,
+        })
+    }
+
+    fn parts(&self) -> [&[u8]; 3] {
+        [self.before_block, self.central_directory, &self.end_record]
+    }
+
+    pub fn compute(&self, alg: ContentDigest) -> Vec<u8> {
+        match alg {
+            ContentDigest::ChunkedSha256 => chunked(self.parts(), Hash::Sha256),
+            ContentDigest::ChunkedSha512 => chunked(self.parts(), Hash::Sha512),
+            ContentDigest::VerityChunkedSha256 => verity(self.parts()),
+        }
+    }
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(16)
+}
+
+/// Run `f` over `items` on all cores, results in order.
+fn par_map<T: Sync, R: Send + Default + Clone>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let mut out = vec![R::default(); items.len()];
+    let per = items.len().div_ceil(threads()).max(1);
+    std::thread::scope(|s| {
+        for (inp, outp) in items.chunks(per).zip(out.chunks_mut(per)) {
+            let f = &f;
+            s.spawn(move || {
+                for (i, o) in inp.iter().zip(outp.iter_mut()) {
+                    *o = f(i);
+                }
+            });
+        }
+    });
+    out
+}
+
+fn chunked(parts: [&[u8]; 3], hash: Hash) -> Vec<u8> {
+    let chunks: Vec<&[u8]> = parts.iter().flat_map(|p| p.chunks(CHUNK)).collect();
+    let digests = par_map(&chunks, |c| {
+        let len = u32::try_from(c.len()).unwrap_or(u32::MAX).to_le_bytes();
+        match hash {
+            Hash::Sha512 => Sha512::new()
+                .chain_update([0xa5])
+                .chain_update(len)
+                .chain_update(c)
+                .finalize()
+                .to_vec(),
+            _ => Sha256::new()
+                .chain_update([0xa5])
+                .chain_update(len)
+                .chain_update(c)
+                .finalize()
+                .to_vec(),
+        }
+    });
+    let count = u32::try_from(chunks.len())
+        .unwrap_or(u32::MAX)
+        .to_le_bytes();
+    let mut top: Vec<u8> = vec![0x5a];
+    top.extend_from_slice(&count);
+    for d in &digests {
+        top.extend_from_slice(d);
+    }
+    super::crypto::digest(hash, &top)
+}
+
+/// SHA-256 of `salt ‖ page`, the page zero-padded to 4 KiB.
+fn page_hash(page: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update([0u8; 8]);
+    h.update(page);
+    if page.len() < PAGE {
+        h.update(vec![0u8; PAGE - page.len()]);
+    }
+    h.finalize().into()
+}
+
+fn verity(parts: [&[u8]; 3]) -> Vec<u8> {
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    // Pages of the concatenation; a page may straddle two sections.
+    let mut joined_tail = Vec::new();
+    let mut pages: Vec<std::borrow::Cow<'_, [u8]>> = Vec::new();
+    for p in parts {
+        let mut rest = p;
+        if !joined_tail.is_empty() {
+            let need = PAGE - joined_tail.len();
+            let take = need.min(rest.len());
+            joined_tail.extend_from_slice(rest.get(..take).unwrap_or(&[]));
+            rest = rest.get(take..).unwrap_or(&[]);
+            if joined_tail.len() == PAGE {
+                pages.push(std::borrow::Cow::Owned(std::mem::take(&mut joined_tail)));
+            }
+        }
+        let whole = rest.len() / PAGE * PAGE;
+        pages.extend(
+            rest.get(..whole)
+                .unwrap_or(&[])
+                .chunks(PAGE)
+                .map(std::borrow::Cow::Borrowed),
+        );
+        joined_tail.extend_from_slice(rest.get(whole..).unwrap_or(&[]));
+    }
+    if !joined_tail.is_empty() {
+        pages.push(std::borrow::Cow::Owned(joined_tail));
+    }
+    let mut level: Vec<u8> = par_map(&pages, |p| page_hash(p)).concat();
+    while level.len() > PAGE {
+        let next: Vec<&[u8]> = level.chunks(PAGE).collect();
+        level = par_map(&next, |p| page_hash(p)).concat();
+    }
+    let mut out = page_hash(&level).to_vec();
+    out.extend_from_slice(&(total as u64).to_le_bytes());
+    out
+}
+
+/// MD5, SHA-1 and SHA-256 of a whole file, the three running at once so the
+/// wall time is that of the slowest alone.
+pub fn file_digests(data: &[u8]) -> (String, String, String) {
+    use crate::cert::hex;
+    std::thread::scope(|s| {
+        let md5 = s.spawn(|| hex(&md5::Md5::digest(data)));
+        let sha1 = s.spawn(|| hex(&sha1::Sha1::digest(data)));
+        let sha256 = hex(&Sha256::digest(data));
+        (
+            md5.join().unwrap_or_default(),
+            sha1.join().unwrap_or_default(),
+            sha256,
+        )
+    })
+}

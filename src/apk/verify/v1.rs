@@ -1,0 +1,544 @@
+//! v1 (JAR) signature verification, after apksig's `V1SchemeVerifier`:
+//! PKCS#7 signatures over the .SF files (with signed attributes), the .SF
+//! digests of MANIFEST.MF, and every entry's digest in MANIFEST.MF, with the
+//! digest algorithms each Android version in the SDK range would check.
+
+use super::crypto::{self, Hash, SigAlg};
+use super::jar::{self, Section};
+use crate::cert::pkcs7::{self, SignerInfo};
+use crate::zip::Archive;
+use std::collections::{BTreeMap, BTreeSet};
+use x509_parser::asn1_rs::{Any, FromBer, Tag};
+
+const JELLY_BEAN_MR2: u32 = 18;
+const KITKAT: u32 = 19;
+const N: u32 = 24;
+/// Android refuses APKs with more JAR signers than this.
+const MAX_SIGNERS: usize = 10;
+
+#[derive(Debug, Default)]
+pub struct V1Result {
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Signer certificates, as stored.
+    pub certificates: Vec<Vec<u8>>,
+}
+
+/// Is this entry one the manifest must list? (Signature files and folders are not.)
+fn needs_digest(name: &str) -> bool {
+    if name.ends_with('/') {
+        return false;
+    }
+    let Some(file) = name.strip_prefix("META-INF/") else {
+        return true;
+    };
+    if file.contains('/') {
+        return true;
+    }
+    let upper = file.to_ascii_uppercase();
+    !(upper == "MANIFEST.MF"
+        || upper.ends_with(".SF")
+        || upper.ends_with(".RSA")
+        || upper.ends_with(".DSA")
+        || upper.ends_with(".EC")
+        || upper.starts_with("SIG-"))
+}
+
+fn hash_of(name: &str) -> Option<Hash> {
+    match name.to_ascii_uppercase().as_str() {
+        "SHA1" | "SHA-1" => Some(Hash::Sha1),
+        "SHA-224" => Some(Hash::Sha224),
+        "SHA-256" => Some(Hash::Sha256),
+        "SHA-384" => Some(Hash::Sha384),
+        "SHA-512" => Some(Hash::Sha512),
+        _ => None,
+    }
+}
+
+/// The digests Android versions in `min..=max` check in a section, as
+/// (hash, base64 value): before 4.3 only SHA-1; from 4.3 the strongest present.
+fn digests_to_verify(
+    section: &Section<'_>,
+    suffix: &str,
+    min: u32,
+    max: u32,
+) -> Vec<(Hash, String)> {
+    let mut out = Vec::new();
+    if min < JELLY_BEAN_MR2 {
+        for alg in ["SHA1", "SHA-1"] {
+            if let Some(v) = section.get(&format!("{alg}{suffix}")) {
+                out.push((Hash::Sha1, v.to_string()));
+                break;
+            }
+        }
+    }
+    if max >= JELLY_BEAN_MR2 {
+        for alg in ["SHA-512", "SHA-384", "SHA-256", "SHA-1", "SHA1"] {
+            if let Some(v) = section.get(&format!("{alg}{suffix}")) {
+                if let Some(h) = hash_of(alg) {
+                    if !out.iter().any(|(o, _)| *o == h) {
+                        out.push((h, v.to_string()));
+                    }
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn matches(hash: Hash, b64: &str, data: &[u8]) -> bool {
+    use base64ct::Encoding;
+    let want = base64ct::Base64::decode_vec(b64.trim());
+    want.is_ok_and(|w| w == crypto::digest(hash, data))
+}
+
+/// Hash and signature algorithm of a SignerInfo, from its OIDs.
+fn signer_algorithms(si: &SignerInfo<'_>) -> Option<SigAlg> {
+    let digest = match si.digest_algorithm.as_str() {
+        "1.2.840.113549.2.5" => Hash::Md5,
+        "1.3.14.3.2.26" => Hash::Sha1,
+        "2.16.840.1.101.3.4.2.4" => Hash::Sha224,
+        "2.16.840.1.101.3.4.2.1" => Hash::Sha256,
+        "2.16.840.1.101.3.4.2.2" => Hash::Sha384,
+        "2.16.840.1.101.3.4.2.3" => Hash::Sha512,
+        _ => return None,
+    };
+    Some(match si.signature_algorithm.as_str() {
+        "1.2.840.113549.1.1.1"
+        | "1.2.840.113549.1.1.4"
+        | "1.2.840.113549.1.1.5"
+        | "1.2.840.113549.1.1.11"
+        | "1.2.840.113549.1.1.12"
+        | "1.2.840.113549.1.1.13"
+        | "1.2.840.113549.1.1.14" => SigAlg::RsaPkcs1(digest),
+        "1.2.840.10045.2.1"
+        | "1.2.840.10045.4.1"
+        | "1.2.840.10045.4.3.1"
+        | "1.2.840.10045.4.3.2"
+        | "1.2.840.10045.4.3.3"
+        | "1.2.840.10045.4.3.4" => SigAlg::Ecdsa(digest),
+        "1.2.840.10040.4.1"
+        | "1.2.840.10040.4.3"
+        | "2.16.840.1.101.3.4.3.1"
+        | "2.16.840.1.101.3.4.3.2" => SigAlg::Dsa(digest),
+        _ => return None,
+    })
+}
+
+/// Check one SignerInfo's signature over the .SF bytes.
+fn verify_signer_info(
+    si: &SignerInfo<'_>,
+    cert: &[u8],
+    sf: &[u8],
+    max: u32,
+) -> Result<(), (&'static str, String)> {
+    let alg = signer_algorithms(si).ok_or((
+        "JAR_SIG_UNSUPPORTED_SIG_ALG",
+        format!(
+            "digest {} with signature {}",
+            si.digest_algorithm, si.signature_algorithm
+        ),
+    ))?;
+    let hash = match alg {
+        SigAlg::RsaPkcs1(h) | SigAlg::RsaPss(h) | SigAlg::Ecdsa(h) | SigAlg::Dsa(h) => h,
+    };
+    let spki = {
+        use x509_parser::prelude::{FromDer, X509Certificate};
+        let (_, c) = X509Certificate::from_der(cert)
+            .map_err(|e| ("JAR_SIG_PARSE_EXCEPTION", e.to_string()))?;
+        c.tbs_certificate.subject_pki.raw.to_vec()
+    };
+    let signed: Vec<u8> = match si.signed_attrs {
+        None => sf.to_vec(),
+        Some(attrs) => {
+            check_signed_attrs(attrs, hash, sf, max)?;
+            // The signature covers the attributes as a DER SET, not as [0].
+            let mut der = attrs.to_vec();
+            if let Some(first) = der.first_mut() {
+                *first = 0x31;
+            }
+            der
+        }
+    };
+    crypto::verify(alg, &spki, &signed, si.signature).map_err(|e| ("JAR_SIG_DID_NOT_VERIFY", e))
+}
+
+/// Signed attributes: content type `data` and one message digest equal to the .SF's.
+fn check_signed_attrs(
+    attrs: &[u8],
+    hash: Hash,
+    sf: &[u8],
+    max: u32,
+) -> Result<(), (&'static str, String)> {
+    let parse = |what: &str| {
+        (
+            "JAR_SIG_PARSE_EXCEPTION",
+            format!("signed attributes: {what}"),
+        )
+    };
+    let (_, set) = Any::from_ber(attrs).map_err(|_| parse("not DER"))?;
+    let mut rest = set.data;
+    let mut digests: Vec<&[u8]> = Vec::new();
+    let mut content_type: Option<String> = None;
+    while !rest.is_empty() {
+        let (r, attr) = Any::from_ber(rest).map_err(|_| parse("bad attribute"))?;
+        rest = r;
+        let (r2, oid) = Any::from_ber(attr.data).map_err(|_| parse("bad attribute type"))?;
+        let oid = oid.oid().map(|o| o.to_id_string()).unwrap_or_default();
+        let (_, values) = Any::from_ber(r2).map_err(|_| parse("bad attribute values"))?;
+        if oid == "1.2.840.113549.1.9.3" {
+            let first = Any::from_ber(values.data).ok().map(|(_, v)| v);
+            content_type = Some(
+                first
+                    .and_then(|v| v.oid().ok().map(|o| o.to_id_string()))
+                    .unwrap_or_default(),
+            );
+        }
+        if oid == "1.2.840.113549.1.9.4" {
+            let mut v = values.data;
+            while !v.is_empty() {
+                let (r3, octets) = Any::from_ber(v).map_err(|_| parse("bad message digest"))?;
+                v = r3;
+                if octets.tag() == Tag::OctetString {
+                    digests.push(octets.data);
+                }
+            }
+        }
+    }
+    // Android checks the content type from N on.
+    match content_type.as_deref() {
+        _ if max < N => {}
+        None => {
+            return Err((
+                "JAR_SIG_VERIFY_EXCEPTION",
+                "signed attributes carry no content type".into(),
+            ))
+        }
+        Some("1.2.840.113549.1.7.1") => {}
+        Some(other) => {
+            return Err((
+                "JAR_SIG_DID_NOT_VERIFY",
+                format!("signed content type is {other}, not data"),
+            ))
+        }
+    }
+    match digests.as_slice() {
+        [] => Err((
+            "JAR_SIG_VERIFY_EXCEPTION",
+            "signed attributes carry no message digest".into(),
+        )),
+        [d] if *d == crypto::digest(hash, sf).as_slice() => Ok(()),
+        [_] => Err((
+            "JAR_SIG_DID_NOT_VERIFY",
+            "signed message digest does not match the .SF".into(),
+        )),
+        _ => Err((
+            "JAR_SIG_PARSE_EXCEPTION",
+            "several message digests in signed attributes".into(),
+        )),
+    }
+}
+
+/// Verify the JAR signature for SDK versions `min..=max`. `supported`: scheme
+/// ids the range supports; `found`: those verified (stripping protection).
+pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &[u32]) -> V1Result {
+    let mut r = V1Result::default();
+    let err = |r: &mut V1Result, code: &str, msg: String| r.errors.push(format!("{code}: {msg}"));
+    let Some(mf_entry) = zip.find("META-INF/MANIFEST.MF") else {
+        err(
+            &mut r,
+            "JAR_SIG_NO_MANIFEST",
+            "META-INF/MANIFEST.MF is missing".into(),
+        );
+        return r;
+    };
+    let mf_bytes = match zip.read(mf_entry) {
+        Ok(b) => b,
+        Err(e) => {
+            err(&mut r, "JAR_SIG_PARSE_EXCEPTION", e.to_string());
+            return r;
+        }
+    };
+    let (mf_main, mf_sections) = jar::parse(&mf_bytes);
+    let _ = mf_main;
+    let mut by_name: BTreeMap<&str, &Section<'_>> = BTreeMap::new();
+    for s in &mf_sections {
+        match s.name() {
+            None => {
+                err(
+                    &mut r,
+                    "JAR_SIG_UNNNAMED_MANIFEST_SECTION",
+                    "a MANIFEST.MF section has no Name".into(),
+                );
+                return r;
+            }
+            Some(n) => {
+                if by_name.insert(n, s).is_some() {
+                    err(
+                        &mut r,
+                        "JAR_SIG_DUPLICATE_MANIFEST_SECTION",
+                        format!("{n} appears twice in MANIFEST.MF"),
+                    );
+                }
+            }
+        }
+    }
+
+    // Signers: each .SF with its signature block.
+    let sf_names: Vec<String> = zip
+        .entries()
+        .iter()
+        .map(|e| e.name_normalized())
+        .filter(|n| {
+            n.starts_with("META-INF/")
+                && !n["META-INF/".len()..].contains('/')
+                && n.to_ascii_uppercase().ends_with(".SF")
+        })
+        .collect();
+    let mut signers: Vec<(String, Vec<u8>, Vec<u8>)> = Vec::new();
+    for sf in &sf_names {
+        let base = &sf[..sf.len() - 3];
+        let block = ["RSA", "DSA", "EC"].iter().find_map(|ext| {
+            zip.entries().iter().find(|e| {
+                e.name_normalized()
+                    .eq_ignore_ascii_case(&format!("{base}.{ext}"))
+            })
+        });
+        let Some(block) = block else { continue };
+        let (Some(sf_entry), Ok(block_bytes)) = (zip.find(sf), zip.read_capped(block, 4 << 20))
+        else {
+            continue;
+        };
+        match zip.read(sf_entry) {
+            Ok(sf_bytes) => {
+                signers.push((sf.clone(), sf_bytes.into_owned(), block_bytes.into_owned()))
+            }
+            Err(e) => err(&mut r, "JAR_SIG_PARSE_EXCEPTION", format!("{sf}: {e}")),
+        }
+    }
+    if signers.is_empty() {
+        err(&mut r, "JAR_SIG_NO_SIGNATURES", "no JAR signatures".into());
+        return r;
+    }
+    if signers.len() > MAX_SIGNERS {
+        err(
+            &mut r,
+            "JAR_SIG_MAX_SIGNATURES_EXCEEDED",
+            format!("{} signers, at most {MAX_SIGNERS}", signers.len()),
+        );
+        return r;
+    }
+
+    let mut signed_names: Vec<BTreeSet<String>> = Vec::new();
+    for (sf_name, sf_bytes, block) in &signers {
+        let sd = match pkcs7::parse(block) {
+            Ok(sd) => sd,
+            Err(e) => {
+                err(&mut r, "JAR_SIG_PARSE_EXCEPTION", format!("{sf_name}: {e}"));
+                continue;
+            }
+        };
+        // Android before N checks only the first SignerInfo; from N, any one that
+        // verifies will do. Malformed signed attributes fail on every version, and
+        // versions before 4.4 (KitKat) do not support signed attributes at all.
+        let mut outcomes = Vec::new();
+        for si in &sd.signers {
+            let res = if si.signed_attrs.is_some() && min < KITKAT {
+                Err((
+                    "JAR_SIG_VERIFY_EXCEPTION",
+                    format!("signed attributes are not supported before API {KITKAT}"),
+                ))
+            } else {
+                match sd.certificate_of(si) {
+                    Some(cert) => {
+                        verify_signer_info(si, cert, sf_bytes, max).map(|()| cert.to_vec())
+                    }
+                    None => Err((
+                        "JAR_SIG_NO_SIGNER_CERT_IN_SIG_BLOCK",
+                        "no certificate for the signer".into(),
+                    )),
+                }
+            };
+            outcomes.push(res);
+        }
+        let exception = outcomes.iter().find_map(|o| match o {
+            Err((code, msg)) if code.ends_with("_EXCEPTION") => Some((*code, msg.clone())),
+            _ => None,
+        });
+        let first = outcomes
+            .first()
+            .cloned()
+            .unwrap_or(Err(("JAR_SIG_NO_SIGNERS", "no SignerInfo".into())));
+        let chosen = match exception {
+            Some(e) => Err(e),
+            None if min < N => first,
+            None => outcomes
+                .iter()
+                .find_map(|o| o.as_ref().ok().cloned())
+                .ok_or_else(|| {
+                    first
+                        .err()
+                        .unwrap_or(("JAR_SIG_NO_SIGNERS", "no SignerInfo".into()))
+                }),
+        };
+        let cert = match chosen {
+            Ok(c) => c,
+            Err((code, msg)) => {
+                err(&mut r, code, format!("{sf_name}: {msg}"));
+                continue;
+            }
+        };
+        r.certificates.push(cert);
+
+        // The .SF against MANIFEST.MF.
+        let (sf_main, sf_sections) = jar::parse(sf_bytes);
+        if let Some(ids) = sf_main.get("X-Android-APK-Signed") {
+            for id in ids.split(',').filter_map(|s| s.trim().parse::<u32>().ok()) {
+                if supported.contains(&id) && !found.contains(&id) {
+                    err(&mut r, "JAR_SIG_MISSING_APK_SIG_REFERENCED", format!("{sf_name} says the APK was signed with scheme v{id}, which is missing (stripped?)"));
+                }
+            }
+        }
+        let whole = digests_to_verify(&sf_main, "-Digest-Manifest", min, max);
+        let created_by_signtool = sf_main
+            .get("Created-By")
+            .is_some_and(|c| c.contains("signtool"));
+        if whole.is_empty() && !created_by_signtool {
+            err(
+                &mut r,
+                "JAR_SIG_NO_MANIFEST_DIGEST_IN_SF",
+                format!("{sf_name} has no digest of MANIFEST.MF"),
+            );
+        }
+        let whole_ok = !whole.is_empty() && whole.iter().all(|(h, v)| matches(*h, v, &mf_bytes));
+        if !whole_ok {
+            let main_digests =
+                digests_to_verify(&sf_main, "-Digest-Manifest-Main-Attributes", min, max);
+            let (mf_main, _) = jar::parse(&mf_bytes);
+            for (h, v) in &main_digests {
+                if !matches(*h, v, mf_main.bytes) {
+                    err(
+                        &mut r,
+                        "JAR_SIG_MANIFEST_MAIN_SECTION_DIGEST_DID_NOT_VERIFY",
+                        sf_name.to_string(),
+                    );
+                }
+            }
+        }
+        let mut names = BTreeSet::new();
+        for s in &sf_sections {
+            let Some(name) = s.name() else {
+                err(
+                    &mut r,
+                    "JAR_SIG_UNNNAMED_SIG_FILE_SECTION",
+                    format!("{sf_name} has a section without Name"),
+                );
+                continue;
+            };
+            names.insert(name.to_string());
+            let Some(mf_section) = by_name.get(name) else {
+                err(
+                    &mut r,
+                    "JAR_SIG_NO_ZIP_ENTRY_DIGEST_IN_MANIFEST",
+                    format!("{sf_name} signs {name}, which MANIFEST.MF does not list"),
+                );
+                continue;
+            };
+            if whole_ok {
+                continue;
+            }
+            let digests = digests_to_verify(s, "-Digest", min, max);
+            if digests.is_empty() {
+                err(
+                    &mut r,
+                    "JAR_SIG_NO_MANIFEST_SECTION_DIGEST",
+                    format!("{sf_name}: no digest for {name}"),
+                );
+            }
+            for (h, v) in &digests {
+                if !matches(*h, v, mf_section.bytes) {
+                    err(
+                        &mut r,
+                        "JAR_SIG_MANIFEST_SECTION_DIGEST_DID_NOT_VERIFY",
+                        format!("{sf_name}: section {name}"),
+                    );
+                }
+            }
+        }
+        signed_names.push(names);
+    }
+    if !r.errors.is_empty() {
+        return r;
+    }
+
+    // Every entry: listed in MANIFEST.MF, signed by every signer, digest matching.
+    let mut seen = BTreeSet::new();
+    for e in zip.entries() {
+        let name = e.name_lossy().into_owned();
+        if !needs_digest(&name) {
+            continue;
+        }
+        if !seen.insert(name.clone()) {
+            err(
+                &mut r,
+                "JAR_SIG_DUPLICATE_ZIP_ENTRY",
+                format!("{name} appears twice in the archive"),
+            );
+            continue;
+        }
+        let Some(section) = by_name.get(name.as_str()) else {
+            err(
+                &mut r,
+                "JAR_SIG_NO_ZIP_ENTRY_DIGEST_IN_MANIFEST",
+                format!("{name} is not in MANIFEST.MF (unsigned entry)"),
+            );
+            continue;
+        };
+        for (i, names) in signed_names.iter().enumerate() {
+            if !names.contains(&name) {
+                let sf = signers.get(i).map(|s| s.0.as_str()).unwrap_or("?");
+                err(
+                    &mut r,
+                    "JAR_SIG_ZIP_ENTRY_NOT_SIGNED",
+                    format!("{name} is not signed by {sf}"),
+                );
+            }
+        }
+        let digests = digests_to_verify(section, "-Digest", min, max);
+        if digests.is_empty() {
+            err(
+                &mut r,
+                "JAR_SIG_NO_ZIP_ENTRY_DIGEST_IN_MANIFEST",
+                format!("no usable digest for {name}"),
+            );
+            continue;
+        }
+        let data = match zip.read(e) {
+            Ok(d) => d,
+            Err(x) => {
+                err(
+                    &mut r,
+                    "JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY",
+                    format!("{name}: {x}"),
+                );
+                continue;
+            }
+        };
+        for (h, v) in &digests {
+            if !matches(*h, v, &data) {
+                err(
+                    &mut r,
+                    "JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY",
+                    format!("{name}: {h:?} digest differs"),
+                );
+            }
+        }
+    }
+    for name in by_name.keys() {
+        if !seen.contains(*name) && needs_digest(name) {
+            r.warnings.push(format!("JAR_SIG_MISSING_ZIP_ENTRY_REFERENCED_IN_MANIFEST: MANIFEST.MF lists {name}, which the archive does not hold"));
+        }
+    }
+    r
+}
