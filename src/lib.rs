@@ -82,7 +82,8 @@ pub fn inspect_opts(
     limits: &Limits,
 ) -> Result<Report, Error> {
     let zip = zip::Archive::parse(data, limits)?;
-    let mut report = if ipa::Ipa::is_ipa(&zip) {
+    // An APK has its manifest at the root; only without one is it worth looking for Payload/.
+    let mut report = if zip.find("AndroidManifest.xml").is_none() && ipa::Ipa::is_ipa(&zip) {
         ipa::Ipa::from_archive(zip, limits)?.report(path)
     } else {
         let apk = apk::Apk::from_archive(zip, limits)?;

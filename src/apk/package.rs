@@ -102,10 +102,7 @@ impl<'a> Apk<'a> {
         let mut warnings = self.warnings.clone();
         let sigs = crate::apk::signing::read(&self.zip, idsig);
         let table = self.table(&mut warnings);
-        let res = Resolver {
-            table: table.as_ref(),
-            max_depth: self.limits.max_reference_depth,
-        };
+        let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
         let f = manifest::facts(&self.manifest, &res);
         warnings.extend(f.warnings.iter().cloned());
         let icon = f.icon.map(|id| {
@@ -148,10 +145,7 @@ impl<'a> Apk<'a> {
     pub fn facts(&self) -> manifest::ManifestFacts {
         let mut warnings = Vec::new();
         let table = self.table(&mut warnings);
-        let res = Resolver {
-            table: table.as_ref(),
-            max_depth: self.limits.max_reference_depth,
-        };
+        let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
         manifest::facts(&self.manifest, &res)
     }
 
@@ -159,6 +153,9 @@ impl<'a> Apk<'a> {
     pub fn abis(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for e in self.zip.entries() {
+            if !(e.name.starts_with(b"lib/") || e.name.starts_with(b"lib\\")) {
+                continue;
+            }
             let name = e.name_normalized();
             let mut parts = name.split('/');
             if let (Some("lib"), Some(abi), Some(file)) = (parts.next(), parts.next(), parts.next())
@@ -216,10 +213,7 @@ impl<'a> Apk<'a> {
     pub fn icon_png(&self) -> Result<(Vec<u8>, IconReport), ApkError> {
         let mut warnings = Vec::new();
         let table = self.table(&mut warnings);
-        let res = Resolver {
-            table: table.as_ref(),
-            max_depth: self.limits.max_reference_depth,
-        };
+        let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
         let f = manifest::facts(&self.manifest, &res);
         let id = f.icon.ok_or(ApkError::NoIcon)?;
         let choice = icon::choose(id, &res, &self.zip);

@@ -4,6 +4,8 @@
 use crate::apk::arsc::{best_for_locale, Config, Entry, EntryValue, ResourceTable};
 use crate::apk::axml::Attribute;
 use crate::apk::res::{DataType, ResValue};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// What a value finally is, after references are followed.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,17 +27,46 @@ impl Resolved {
 
 /// Resolves values against an optional resource table (an APK may have none).
 pub struct Resolver<'t, 'a> {
-    pub table: Option<&'t ResourceTable<'a>>,
-    pub max_depth: usize,
+    table: Option<&'t ResourceTable<'a>>,
+    max_depth: usize,
+    /// Entries already decoded: a label asked for in 100 locales decodes its
+    /// configurations once, not 100 times.
+    cache: RefCell<Vec<(u32, Rc<Vec<Entry>>)>>,
 }
 
+/// Resource ids whose entries are kept decoded.
+const CACHE_IDS: usize = 64;
+
 impl<'t, 'a> Resolver<'t, 'a> {
+    pub fn new(table: Option<&'t ResourceTable<'a>>, max_depth: usize) -> Self {
+        Resolver {
+            table,
+            max_depth,
+            cache: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub fn table(&self) -> Option<&'t ResourceTable<'a>> {
+        self.table
+    }
+
     /// Entries of `id`, or empty (errors become empty: a broken table must not
     /// hide the manifest's own facts; the caller reports the table's warnings).
-    pub fn entries(&self, id: u32) -> Vec<Entry> {
-        self.table
-            .and_then(|t| t.entries(id).ok())
-            .unwrap_or_default()
+    pub fn entries(&self, id: u32) -> Rc<Vec<Entry>> {
+        if let Some((_, e)) = self.cache.borrow().iter().find(|(i, _)| *i == id) {
+            return Rc::clone(e);
+        }
+        let entries = Rc::new(
+            self.table
+                .and_then(|t| t.entries(id).ok())
+                .unwrap_or_default(),
+        );
+        let mut cache = self.cache.borrow_mut();
+        if cache.len() >= CACHE_IDS {
+            cache.remove(0);
+        }
+        cache.push((id, Rc::clone(&entries)));
+        entries
     }
 
     /// Follow `value` for a device set to `locale` (None: no locale).
@@ -98,7 +129,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             }
             ids.push(id);
             let entries = self.entries(id);
-            for e in &entries {
+            for e in entries.iter() {
                 if let Some(l) = e.config.locale() {
                     if !out.contains(&l) {
                         out.push(l);
@@ -127,7 +158,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
         if depth > self.max_depth || out.len() > 512 {
             return;
         }
-        for e in self.entries(id) {
+        for e in self.entries(id).iter() {
             let EntryValue::Simple(v) = e.value else {
                 continue;
             };

@@ -59,8 +59,15 @@ impl<'a> Ipa<'a> {
     /// Does this archive look like an IPA (a `Payload/` folder anywhere)?
     pub fn is_ipa(zip: &Archive<'_>) -> bool {
         zip.entries().iter().any(|e| {
-            let n = e.name_normalized();
-            !is_junk(&n) && (n.starts_with("Payload/") || n.contains("/Payload/"))
+            // Cheap byte checks first: an APK has thousands of entries.
+            let maybe = e.name.starts_with(b"Payload")
+                || e.name
+                    .windows(8)
+                    .any(|w| w == b"/Payload" || w == b"\\Payload");
+            maybe && {
+                let n = e.name_normalized();
+                !is_junk(&n) && (n.starts_with("Payload/") || n.contains("/Payload/"))
+            }
         })
     }
 
@@ -476,7 +483,7 @@ impl<'a> Ipa<'a> {
                         .as_ref()
                         .is_none_or(|(_, b)| area > u64::from(b.width) * u64::from(b.height))
                     {
-                        best = Some((path.clone(), i));
+                        best = Some((path.clone().into_owned(), i));
                     }
                 }
                 Err(err) => warnings.push(format!("icon {path}: {err}")),

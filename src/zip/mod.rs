@@ -12,7 +12,6 @@ use crate::bytes::{slice_at, Reader};
 use crate::limits::Limits;
 use flate2::read::DeflateDecoder;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use thiserror::Error;
@@ -66,6 +65,10 @@ pub enum ZipError {
 pub struct Archive<'a> {
     data: &'a [u8],
     entries: Vec<CentralRecord<'a>>,
+    /// Record indices sorted by name.
+    index: Vec<u32>,
+    /// (`/`-spelled name, record index) for names written with `\`, sorted.
+    slashed: Vec<(String, u32)>,
     /// Where the central directory starts and where the end record is.
     pub cd_offset: usize,
     pub eocd_offset: usize,
@@ -141,18 +144,40 @@ impl<'a> Archive<'a> {
                 entries.len()
             ));
         }
-        let mut seen = HashSet::with_capacity(entries.len());
-        for e in &entries {
-            if !seen.insert(e.name) {
-                warnings.push(format!(
-                    "entry {:?} appears more than once (Android rejects such an APK); the first one is used",
-                    e.name_lossy()
-                ));
+        // Record indices sorted by name (stable: the first of equal names comes
+        // first) for binary-search lookups. A sort cannot be flooded the way a
+        // hash map can by names crafted to collide. `\`-separated names are also
+        // indexed under their `/` spelling (Windows tools write them; Android reads them).
+        let mut index: Vec<u32> = (0..u32::try_from(entries.len()).unwrap_or(u32::MAX)).collect();
+        let name_of = |i: &u32| entries.get(*i as usize).map_or(&[][..], |e| e.name);
+        index.sort_by(|a, b| name_of(a).cmp(name_of(b)));
+        for pair in index.windows(2) {
+            if let [a, b] = pair {
+                if name_of(a) == name_of(b) {
+                    warnings.push(format!(
+                        "entry {:?} appears more than once (Android rejects such an APK); the first one is used",
+                        String::from_utf8_lossy(name_of(b))
+                    ));
+                }
             }
         }
+        let mut slashed: Vec<(String, u32)> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.name.contains(&b'\\'))
+            .map(|(i, e)| {
+                (
+                    e.name_normalized().into_owned(),
+                    u32::try_from(i).unwrap_or(u32::MAX),
+                )
+            })
+            .collect();
+        slashed.sort();
         Ok(Archive {
             data,
             entries,
+            index,
+            slashed,
             cd_offset: start,
             eocd_offset: eocd.offset,
             shift,
@@ -180,11 +205,22 @@ impl<'a> Archive<'a> {
     /// The first entry whose name is `name`. Names written with `\` by Windows
     /// tools are matched as if they used `/`.
     pub fn find(&self, name: &str) -> Option<&CentralRecord<'a>> {
-        let exact = self.entries.iter().find(|e| e.name == name.as_bytes());
+        let key = name.as_bytes();
+        // The first of equal names: partition_point finds the leftmost.
+        let at = self
+            .index
+            .partition_point(|i| self.entries.get(*i as usize).is_some_and(|e| e.name < key));
+        let exact = self
+            .index
+            .get(at)
+            .and_then(|i| self.entries.get(*i as usize))
+            .filter(|e| e.name == key);
         exact.or_else(|| {
-            self.entries
-                .iter()
-                .find(|e| e.name.contains(&b'\\') && e.name_normalized() == name)
+            let at = self.slashed.partition_point(|(n, _)| n.as_str() < name);
+            self.slashed
+                .get(at)
+                .filter(|(n, _)| n == name)
+                .and_then(|(_, i)| self.entries.get(*i as usize))
         })
     }
 

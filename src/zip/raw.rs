@@ -188,9 +188,14 @@ impl<'a> CentralRecord<'a> {
         String::from_utf8_lossy(self.name)
     }
 
-    /// The name with `\` read as `/`.
-    pub fn name_normalized(&self) -> String {
-        self.name_lossy().replace('\\', "/")
+    /// The name with `\` read as `/` (borrowed when there is nothing to change).
+    pub fn name_normalized(&self) -> Cow<'a, str> {
+        let name = self.name_lossy();
+        if name.contains('\\') {
+            Cow::Owned(name.replace('\\', "/"))
+        } else {
+            name
+        }
     }
 
     pub fn is_dir(&self) -> bool {

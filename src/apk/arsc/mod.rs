@@ -655,6 +655,14 @@ pub fn best_for_locale<'e>(entries: &'e [Entry], locale: Option<&str>) -> Option
         .as_deref()
         .map(|l| l.split('-').next().unwrap_or(l).to_string());
     let tier = |e: &Entry| -> Option<u8> {
+        // Cheap rejections first: this runs for every locale × configuration.
+        if e.config.language == [0, 0] {
+            return Some(2);
+        }
+        let lang = e.config.language().map(|l| l.to_ascii_lowercase());
+        if want.is_none() || lang != want_lang {
+            return None;
+        }
         let have = e.config.locale().map(|l| l.to_ascii_lowercase());
         match (&have, &want) {
             (None, _) => Some(2),

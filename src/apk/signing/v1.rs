@@ -22,6 +22,9 @@ pub struct V1Signer {
 pub fn block_files(zip: &Archive<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for e in zip.entries() {
+        if !(e.name.starts_with(b"META-INF/") || e.name.starts_with(b"META-INF\\")) {
+            continue;
+        }
         let name = e.name_normalized();
         let Some(file) = name.strip_prefix("META-INF/") else {
             continue;
@@ -30,8 +33,10 @@ pub fn block_files(zip: &Archive<'_>) -> Vec<String> {
             continue;
         }
         let upper = file.to_ascii_uppercase();
-        if [".RSA", ".DSA", ".EC"].iter().any(|x| upper.ends_with(x)) && !out.contains(&name) {
-            out.push(name);
+        if [".RSA", ".DSA", ".EC"].iter().any(|x| upper.ends_with(x))
+            && !out.iter().any(|o| *o == name)
+        {
+            out.push(name.into_owned());
         }
         if out.len() >= MAX_BLOCKS {
             break;

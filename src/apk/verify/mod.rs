@@ -85,54 +85,71 @@ pub fn verify(
         }
     };
 
-    if max >= N {
-        let mut rotation_min = 0;
-        let v31 = if max >= T {
-            parse(BlockId::V31, Scheme::V31, &mut out)
-        } else {
-            None
-        };
-        if let Some(signers) = &v31 {
-            let r = scheme::verify(
-                Scheme::V31,
-                signers,
-                min.max(T),
-                max,
-                &supported,
-                &found,
-                true,
-            );
-            absorb(&mut out, &r.errors, &r.warnings);
-            rotation_min = r.min_signer_sdk.unwrap_or(0);
-            found.push(31);
-            certs.insert(31, r.certificates.clone());
-            lineage.clone_from(&r.lineage);
-            digests_needed.push((31, r.digests));
-        }
-        if !out.errors.is_empty() {
-            return out;
-        }
-        if max >= P {
-            match parse(BlockId::V3, Scheme::V3, &mut out) {
-                Some(signers) => {
-                    // With v3.1 rotation, v3 only has to cover the versions below it.
-                    let v3_max = if rotation_min > 0 {
-                        max.min(rotation_min.saturating_sub(1))
-                    } else {
-                        max
-                    };
-                    let coverage = v3_max >= min.max(P);
+    // Schemes whose blocks are present in the range: v1's stripping check
+    // needs them, and knowing them lets v1 run beside the newer schemes.
+    let has = |id: BlockId| block.as_ref().is_some_and(|b| b.get(id).is_some());
+    let mut present: Vec<u32> = Vec::new();
+    if max >= T && has(BlockId::V31) {
+        present.push(31);
+    }
+    if max >= P && has(BlockId::V3) {
+        present.push(3);
+    }
+    if max >= N && has(BlockId::V2) && (min < P || present.is_empty()) {
+        present.push(2);
+    }
+    // v1 (when the range reaches below N) and the newer schemes run at once.
+    let (v1_early, proceed) = std::thread::scope(|s| {
+        let v1_job = (min < N).then(|| s.spawn(|| v1::verify(zip, min, max, &supported, &present)));
+        let proceed = (|| -> bool {
+            if max >= N {
+                let mut rotation_min = 0;
+                let v31 = if max >= T {
+                    parse(BlockId::V31, Scheme::V31, &mut out)
+                } else {
+                    None
+                };
+                if let Some(signers) = &v31 {
                     let r = scheme::verify(
-                        Scheme::V3,
-                        &signers,
-                        min.max(P),
-                        v3_max.max(min.max(P)),
+                        Scheme::V31,
+                        signers,
+                        min.max(T),
+                        max,
                         &supported,
                         &found,
-                        coverage,
+                        true,
                     );
                     absorb(&mut out, &r.errors, &r.warnings);
-                    match (r.rotation_min_sdk_attr, v31.is_some()) {
+                    rotation_min = r.min_signer_sdk.unwrap_or(0);
+                    found.push(31);
+                    certs.insert(31, r.certificates.clone());
+                    lineage.clone_from(&r.lineage);
+                    digests_needed.push((31, r.digests));
+                }
+                if !out.errors.is_empty() {
+                    return false;
+                }
+                if max >= P {
+                    match parse(BlockId::V3, Scheme::V3, &mut out) {
+                        Some(signers) => {
+                            // With v3.1 rotation, v3 only has to cover the versions below it.
+                            let v3_max = if rotation_min > 0 {
+                                max.min(rotation_min.saturating_sub(1))
+                            } else {
+                                max
+                            };
+                            let coverage = v3_max >= min.max(P);
+                            let r = scheme::verify(
+                                Scheme::V3,
+                                &signers,
+                                min.max(P),
+                                v3_max.max(min.max(P)),
+                                &supported,
+                                &found,
+                                coverage,
+                            );
+                            absorb(&mut out, &r.errors, &r.warnings);
+                            match (r.rotation_min_sdk_attr, v31.is_some()) {
                         (Some(attr), false) if attr >= T && max >= attr => out.errors.push(format!(
                             "V31_BLOCK_MISSING: the v3 signature names rotation from SDK {attr}, but there is no v3.1 block (stripped?)"
                         )),
@@ -141,74 +158,84 @@ pub fn verify(
                         )),
                         _ => {}
                     }
-                    found.push(3);
-                    certs.insert(3, r.certificates.clone());
-                    if lineage.is_empty() {
-                        lineage.clone_from(&r.lineage);
+                            found.push(3);
+                            certs.insert(3, r.certificates.clone());
+                            if lineage.is_empty() {
+                                lineage.clone_from(&r.lineage);
+                            }
+                            digests_needed.push((3, r.digests));
+                        }
+                        None if v31.is_some() => out.errors.push(
+                            "V31_BLOCK_FOUND_WITHOUT_V3_BLOCK: a v3.1 block needs a v3 block"
+                                .into(),
+                        ),
+                        None => {}
                     }
-                    digests_needed.push((3, r.digests));
+                    if !out.errors.is_empty() {
+                        return false;
+                    }
                 }
-                None if v31.is_some() => out
-                    .errors
-                    .push("V31_BLOCK_FOUND_WITHOUT_V3_BLOCK: a v3.1 block needs a v3 block".into()),
-                None => {}
-            }
-            if !out.errors.is_empty() {
-                return out;
-            }
-        }
-        if min < P || found.is_empty() {
-            if let Some(signers) = parse(BlockId::V2, Scheme::V2, &mut out) {
-                let r = scheme::verify(
-                    Scheme::V2,
-                    &signers,
-                    min.max(N),
-                    max,
-                    &supported,
-                    &found,
-                    true,
-                );
-                absorb(&mut out, &r.errors, &r.warnings);
-                found.push(2);
-                certs.insert(2, r.certificates.clone());
-                digests_needed.push((2, r.digests));
-            }
-            if !out.errors.is_empty() {
-                return out;
-            }
-        }
-        // Content digests, each algorithm computed once for every scheme.
-        if !digests_needed.is_empty() {
-            let block_offset = block.as_ref().map_or(zip.cd_offset, |b| b.offset);
-            match Sections::new(data, block_offset, zip.cd_offset, zip.eocd_offset) {
-                Some(sections) => {
-                    for (id, expected) in &digests_needed {
-                        if let Err(alg) = scheme::check_digests(expected, &mut computed, &sections)
-                        {
-                            out.errors.push(format!(
+                if min < P || found.is_empty() {
+                    if let Some(signers) = parse(BlockId::V2, Scheme::V2, &mut out) {
+                        let r = scheme::verify(
+                            Scheme::V2,
+                            &signers,
+                            min.max(N),
+                            max,
+                            &supported,
+                            &found,
+                            true,
+                        );
+                        absorb(&mut out, &r.errors, &r.warnings);
+                        found.push(2);
+                        certs.insert(2, r.certificates.clone());
+                        digests_needed.push((2, r.digests));
+                    }
+                    if !out.errors.is_empty() {
+                        return false;
+                    }
+                }
+                // Content digests, each algorithm computed once for every scheme.
+                if !digests_needed.is_empty() {
+                    let block_offset = block.as_ref().map_or(zip.cd_offset, |b| b.offset);
+                    match Sections::new(data, block_offset, zip.cd_offset, zip.eocd_offset) {
+                        Some(sections) => {
+                            for (id, expected) in &digests_needed {
+                                if let Err(alg) =
+                                    scheme::check_digests(expected, &mut computed, &sections)
+                                {
+                                    out.errors.push(format!(
                                 "{}_SIG_APK_DIGEST_DID_NOT_VERIFY: the {alg:?} digest of the APK's contents does not match the signature",
                                 id_tag(*id)
                             ));
+                                }
+                            }
                         }
+                        None => out
+                            .errors
+                            .push("APK_SIG_BLOCK_MALFORMED: ZIP sections out of range".into()),
+                    }
+                    if !out.errors.is_empty() {
+                        return false;
                     }
                 }
-                None => out
-                    .errors
-                    .push("APK_SIG_BLOCK_MALFORMED: ZIP sections out of range".into()),
-            }
-            if !out.errors.is_empty() {
-                return out;
-            }
-        }
-        if let Some(idsig) = idsig {
-            match crate::apk::signing::v4::apk_digest(idsig) {
+                if let Some(idsig) = idsig {
+                    match crate::apk::signing::v4::apk_digest(idsig) {
                 Ok(d) if computed.values().any(|c| c.get(..d.len().min(c.len())) == Some(d) || c == d) => found.push(4),
                 Ok(_) => out
                     .errors
                     .push("V4_SIG_V2_V3_DIGESTS_MISMATCH: the .idsig's APK digest matches no v2/v3 digest".into()),
                 Err(e) => out.errors.push(format!("V4_SIG_MALFORMED: {e}")),
             }
-        }
+                }
+            }
+
+            true
+        })();
+        (v1_job.and_then(|h| h.join().ok()), proceed)
+    });
+    if !proceed {
+        return out;
     }
 
     // Sandbox v2 apps need a v2+ signature (Android O and later).
@@ -227,7 +254,21 @@ pub fn verify(
 
     let mut v1_verified = false;
     if min < N || found.is_empty() {
-        let r = v1::verify(zip, min, max, &supported, &found);
+        // The early run saw the same schemes unless one was present but failed,
+        // and then we returned above.
+        let r = match v1_early {
+            Some(r)
+                if present
+                    == found
+                        .iter()
+                        .copied()
+                        .filter(|f| *f != 4)
+                        .collect::<Vec<_>>() =>
+            {
+                r
+            }
+            _ => v1::verify(zip, min, max, &supported, &found),
+        };
         absorb(&mut out, &r.errors, &r.warnings);
         v1_verified = r.errors.is_empty();
         certs.insert(1, r.certificates);

@@ -289,7 +289,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
     let sf_names: Vec<String> = zip
         .entries()
         .iter()
-        .map(|e| e.name_normalized())
+        .map(|e| e.name_normalized().into_owned())
         .filter(|n| {
             n.starts_with("META-INF/")
                 && !n["META-INF/".len()..].contains('/')
@@ -474,6 +474,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
 
     // Every entry: listed in MANIFEST.MF, signed by every signer, digest matching.
     let mut seen = BTreeSet::new();
+    let mut jobs = Vec::new();
     for e in zip.entries() {
         let name = e.name_lossy().into_owned();
         if !needs_digest(&name) {
@@ -514,27 +515,29 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
             );
             continue;
         }
+        jobs.push((e, name, digests));
+    }
+    // Inflating and hashing every entry is v1's whole cost: spread it over the
+    // cores, largest first so the big one (resources.arsc) starts at once.
+    jobs.sort_by_key(|(e, _, _)| std::cmp::Reverse(e.uncompressed_size));
+    let failures = super::digest::par_map(&jobs, |(e, name, digests)| -> Vec<String> {
         let data = match zip.read(e) {
             Ok(d) => d,
             Err(x) => {
-                err(
-                    &mut r,
-                    "JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY",
-                    format!("{name}: {x}"),
-                );
-                continue;
+                return vec![format!(
+                    "JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY: {name}: {x}"
+                )]
             }
         };
-        for (h, v) in &digests {
-            if !matches(*h, v, &data) {
-                err(
-                    &mut r,
-                    "JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY",
-                    format!("{name}: {h:?} digest differs"),
-                );
-            }
-        }
-    }
+        digests
+            .iter()
+            .filter(|(h, v)| !matches(*h, v, &data))
+            .map(|(h, _)| {
+                format!("JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY: {name}: {h:?} digest differs")
+            })
+            .collect()
+    });
+    r.errors.extend(failures.into_iter().flatten());
     for name in by_name.keys() {
         if !seen.contains(*name) && needs_digest(name) {
             r.warnings.push(format!("JAR_SIG_MISSING_ZIP_ENTRY_REFERENCED_IN_MANIFEST: MANIFEST.MF lists {name}, which the archive does not hold"));

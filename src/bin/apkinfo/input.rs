@@ -53,6 +53,12 @@ pub enum Mapped {
 
 impl Mapped {
     pub fn open(path: &Path) -> Result<Mapped, String> {
+        Mapped::open_with(path, false)
+    }
+
+    /// `whole`: the caller will read every byte (whole-file digests): ask the
+    /// kernel to read ahead instead of faulting page by page.
+    pub fn open_with(path: &Path, whole: bool) -> Result<Mapped, String> {
         let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
         let meta = file.metadata().map_err(|e| e.to_string())?;
         if meta.is_dir() {
@@ -66,6 +72,11 @@ impl Mapped {
             #[allow(unsafe_code)]
             let map = unsafe { memmap2::Mmap::map(&file) };
             if let Ok(m) = map {
+                if whole {
+                    // Advice only; reading works the same if it is refused.
+                    let _ = m.advise(memmap2::Advice::Sequential);
+                    let _ = m.advise(memmap2::Advice::WillNeed);
+                }
                 return Ok(Mapped::Map(m));
             }
         }
