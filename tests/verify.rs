@@ -135,3 +135,141 @@ fn verdicts_match_apksig() {
     }
     assert!(pct >= 98.0, "verdict parity {pct:.1}% is below 98%");
 }
+
+fn fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(rel),
+    )
+    .unwrap()
+}
+
+/// Each tampered fixture fails with the issue apksig reports for it.
+#[test]
+fn tampered_fixtures_fail_with_the_expected_error() {
+    let limits = apkinfo::Limits::default();
+    for (file, code) in [
+        (
+            "verify/tampered-entry.apk",
+            "V3_SIG_APK_DIGEST_DID_NOT_VERIFY",
+        ),
+        (
+            "verify/tampered-central-directory.apk",
+            "V3_SIG_APK_DIGEST_DID_NOT_VERIFY",
+        ),
+        (
+            "verify/stripped-v2-v3-block.apk",
+            "JAR_SIG_MISSING_APK_SIG_REFERENCED",
+        ),
+        ("verify/wrong-sf-digest.apk", "JAR_SIG_DID_NOT_VERIFY"),
+    ] {
+        let v = apkinfo::verify(&fixture(file), None, Some(14), None, &limits).unwrap();
+        assert!(!v.verified, "{file} must not verify");
+        assert!(
+            v.errors.iter().any(|e| e.starts_with(code)),
+            "{file}: expected {code}, got {:?}",
+            v.errors
+        );
+    }
+    // The untampered original verifies, with every scheme it carries.
+    let v = apkinfo::verify(
+        &fixture("signing/v1v2v3.apk"),
+        None,
+        Some(14),
+        None,
+        &limits,
+    )
+    .unwrap();
+    assert!(
+        v.verified && v.schemes.v1 && v.schemes.v2 && v.schemes.v3,
+        "{v:?}"
+    );
+}
+
+/// The signing fixtures verify at the SDK level apksigner verified them with
+/// (apks.tsv), and the schemes verified are those apksigner reported.
+#[test]
+fn signing_fixtures_verify_like_apksigner() {
+    let limits = apkinfo::Limits::default();
+    let text = String::from_utf8(fixture("signing/apks.tsv")).unwrap();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (apk, schemes, min) = (f[0], f[1], f[4]);
+        let idsig = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/signing")
+                .join(format!("{apk}.idsig")),
+        )
+        .ok();
+        let min = min.parse().ok();
+        let v = apkinfo::verify(
+            &fixture(&format!("signing/{apk}")),
+            idsig.as_deref(),
+            min,
+            None,
+            &limits,
+        )
+        .unwrap();
+        if schemes.is_empty() {
+            assert!(!v.verified, "{apk}: unsigned must not verify");
+            continue;
+        }
+        assert!(v.verified, "{apk}: {:?}", v.errors);
+        let mut ours = Vec::new();
+        for (on, name) in [
+            (v.schemes.v1, "v1"),
+            (v.schemes.v2, "v2"),
+            (v.schemes.v3, "v3"),
+            (v.schemes.v4, "v4"),
+        ] {
+            if on {
+                ours.push(name);
+            }
+        }
+        // apksigner skips v1 when min SDK >= 24 and v2 when >= 28, as we do;
+        // apks.tsv lists what it verified at that level.
+        assert_eq!(ours.join(","), schemes, "{apk}");
+    }
+}
+
+#[test]
+fn cli_verify_exit_codes() {
+    let bin = env!("CARGO_BIN_EXE_apkinfo");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let ok = std::process::Command::new(bin)
+        .args(["verify", "--min-sdk", "14"])
+        .arg(dir.join("signing/v1v2v3.apk"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = std::process::Command::new(bin)
+        .args(["verify", "--json", "--min-sdk", "14"])
+        .arg(dir.join("verify/tampered-entry.apk"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
+    assert_eq!(v["verified"], false);
+    assert!(v["schemes"]["v1"].is_boolean() && v["errors"].is_array() && v["signers"].is_array());
+    assert!(v["path"].as_str().unwrap().ends_with("tampered-entry.apk"));
+    let unreadable = std::process::Command::new(bin)
+        .args(["verify", "/nonexistent.apk"])
+        .output()
+        .unwrap();
+    assert_eq!(unreadable.status.code(), Some(2));
+    // inspect --verify --hashes adds both objects.
+    let out = std::process::Command::new(bin)
+        .args(["inspect", "--json", "--verify", "--hashes"])
+        .arg(dir.join("android/minimal.apk"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verification"]["verified"], true);
+    assert_eq!(v["file"]["sha256"].as_str().unwrap().len(), 64);
+}

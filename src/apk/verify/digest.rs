@@ -199,3 +199,50 @@ pub fn file_digests(data: &[u8]) -> (String, String, String) {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_vectors() {
+        let (md5, sha1, sha256) = file_digests(b"abc");
+        assert_eq!(md5, "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn chunked_digest_matches_a_serial_computation() {
+        // Three sections, 2.5 MiB total: chunks of 1 MiB never span sections.
+        let data: Vec<u8> = (0..(5usize << 19) + 22).map(|i| i as u8).collect();
+        let n = data.len();
+        let mut data = data;
+        data[n - 22..n - 18].copy_from_slice(b"PK\x05\x06");
+        let s = Sections::new(&data, 3 << 19, 3 << 19, n - 22).unwrap();
+        let mut chunk_digests = Vec::new();
+        let mut count = 0u32;
+        for part in [s.before_block, s.central_directory, &s.end_record[..]] {
+            for c in part.chunks(CHUNK) {
+                let mut h = Sha256::new();
+                h.update([0xa5]);
+                h.update((c.len() as u32).to_le_bytes());
+                h.update(c);
+                chunk_digests.extend_from_slice(&h.finalize());
+                count += 1;
+            }
+        }
+        let mut top = Sha256::new();
+        top.update([0x5a]);
+        top.update(count.to_le_bytes());
+        top.update(&chunk_digests);
+        assert_eq!(
+            s.compute(ContentDigest::ChunkedSha256),
+            top.finalize().to_vec()
+        );
+        assert_eq!(count, 4);
+    }
+}
