@@ -200,13 +200,63 @@ pub fn file_digests(data: &[u8]) -> (String, String, String) {
     })
 }
 
+/// The same three digests streamed from a reader, for files too large to map
+/// comfortably: memory stays at a few blocks however large the file. The
+/// reading thread hashes SHA-1 and SHA-256 and hands each block to an MD5 thread.
+pub fn file_digests_reader<R: std::io::Read>(
+    mut reader: R,
+) -> std::io::Result<(u64, String, String, String)> {
+    use crate::cert::hex;
+    use std::sync::{mpsc, Arc};
+    let (tx, rx) = mpsc::sync_channel::<Arc<Vec<u8>>>(4);
+    std::thread::scope(|s| {
+        let md5 = s.spawn(move || {
+            let mut h = md5::Md5::new();
+            for block in rx {
+                h.update(&block[..]);
+            }
+            hex(&h.finalize())
+        });
+        let mut sha1 = sha1::Sha1::new();
+        let mut sha256 = Sha256::new();
+        let mut total = 0u64;
+        let result = loop {
+            let mut buf = vec![0u8; CHUNK];
+            let mut filled = 0;
+            while filled < buf.len() {
+                match reader.read(buf.get_mut(filled..).unwrap_or(&mut [])) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if filled == 0 {
+                break Ok(());
+            }
+            buf.truncate(filled);
+            total += filled as u64;
+            sha1.update(&buf);
+            sha256.update(&buf);
+            if tx.send(Arc::new(buf)).is_err() {
+                break Ok(());
+            }
+        };
+        drop(tx);
+        let md5 = md5.join().unwrap_or_default();
+        result.map(|()| (total, md5, hex(&sha1.finalize()), hex(&sha256.finalize())))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn known_vectors() {
+        let streamed = file_digests_reader(&b"abc"[..]).unwrap();
         let (md5, sha1, sha256) = file_digests(b"abc");
+        assert_eq!(streamed, (3, md5.clone(), sha1.clone(), sha256.clone()));
         assert_eq!(md5, "900150983cd24fb0d6963f7d28e17f72");
         assert_eq!(sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
         assert_eq!(

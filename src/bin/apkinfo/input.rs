@@ -53,12 +53,6 @@ pub enum Mapped {
 
 impl Mapped {
     pub fn open(path: &Path) -> Result<Mapped, String> {
-        Mapped::open_with(path, false)
-    }
-
-    /// `whole`: the caller will read every byte (whole-file digests): ask the
-    /// kernel to read ahead instead of faulting page by page.
-    pub fn open_with(path: &Path, whole: bool) -> Result<Mapped, String> {
         let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
         let meta = file.metadata().map_err(|e| e.to_string())?;
         if meta.is_dir() {
@@ -72,11 +66,6 @@ impl Mapped {
             #[allow(unsafe_code)]
             let map = unsafe { memmap2::Mmap::map(&file) };
             if let Ok(m) = map {
-                if whole {
-                    // Advice only; reading works the same if it is refused.
-                    let _ = m.advise(memmap2::Advice::Sequential);
-                    let _ = m.advise(memmap2::Advice::WillNeed);
-                }
                 return Ok(Mapped::Map(m));
             }
         }
@@ -113,14 +102,32 @@ pub fn inspect_one(
 ) -> Result<apkinfo::Report, String> {
     let data = Mapped::open(path)?;
     let idsig = idsig_for(path);
-    apkinfo::inspect_opts(
+    // Whole-file digests are streamed from the file, not read through the map,
+    // so memory stays flat however large the file is.
+    let lib_opts = apkinfo::Options {
+        hashes: false,
+        ..*opts
+    };
+    let mut report = apkinfo::inspect_opts(
         &path.display().to_string(),
         data.bytes(),
         idsig.as_deref(),
-        opts,
+        &lib_opts,
         limits,
     )
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    if opts.hashes {
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let (size, md5, sha1, sha256) = apkinfo::apk::verify::digest::file_digests_reader(file)
+            .map_err(|e| format!("reading for digests: {e}"))?;
+        report.file = Some(apkinfo::report::FileDigests {
+            size,
+            md5,
+            sha1,
+            sha256,
+        });
+    }
+    Ok(report)
 }
 
 /// Inspect `files` on all cores and hand each result to `emit` in input order.
