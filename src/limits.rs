@@ -20,6 +20,8 @@ pub struct Limits {
     pub max_reference_depth: usize,
     /// XML elements nested inside each other in a binary manifest.
     pub max_xml_depth: usize,
+    /// Arrays/dictionaries nested inside each other in a plist.
+    pub max_plist_depth: usize,
 }
 
 impl Default for Limits {
@@ -31,6 +33,7 @@ impl Default for Limits {
             max_ratio: 200,
             max_reference_depth: 16,
             max_xml_depth: 256,
+            max_plist_depth: 128,
         }
     }
 }

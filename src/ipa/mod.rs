@@ -35,9 +35,120 @@ const MAX_BUNDLES: usize = 64;
 /// Largest plist read (Info.plist, InfoPlist.strings, profile).
 const MAX_PLIST: u64 = 8 << 20;
 
-/// Parse a plist (XML or binary) from bytes.
+/// Parse a plist (XML or binary) from bytes, after checking that it does not
+/// nest deeper than [`Limits::max_plist_depth`]: the `plist` crate parses
+/// recursively, and a plist nested 100 000 deep would overflow the stack.
 pub fn plist_value(data: &[u8]) -> Result<Value, String> {
+    let max = Limits::default().max_plist_depth;
+    let depth = if data.starts_with(b"bplist") {
+        binary_plist_depth(data, max)
+    } else {
+        Ok(xml_plist_depth(data))
+    };
+    match depth {
+        Ok(d) if d <= max => {}
+        Ok(d) => return Err(format!("plist nests {d} levels deep; the limit is {max}")),
+        Err(e) => return Err(e),
+    }
     Value::from_reader(std::io::Cursor::new(data)).map_err(|e| e.to_string())
+}
+
+/// Deepest `<array>`/`<dict>` nesting of an XML plist (a tag scan, no parse).
+fn xml_plist_depth(data: &[u8]) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut rest = data;
+    while let Some(i) = rest.iter().position(|&b| b == b'<') {
+        rest = rest.get(i + 1..).unwrap_or(&[]);
+        let end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
+        let tag = rest.get(..end).unwrap_or(&[]);
+        let self_closing = tag.last() == Some(&b'/');
+        if !self_closing && (tag.starts_with(b"array") || tag.starts_with(b"dict")) {
+            depth += 1;
+            max = max.max(depth);
+        } else if tag.starts_with(b"/array") || tag.starts_with(b"/dict") {
+            depth = depth.saturating_sub(1);
+        }
+        rest = rest.get(end..).unwrap_or(&[]);
+    }
+    max
+}
+
+/// Deepest container nesting of a binary plist, walked with an explicit
+/// stack (never recursion) and a bound on the work done.
+fn binary_plist_depth(data: &[u8], max: usize) -> Result<usize, String> {
+    let bad = |w: &str| format!("binary plist: {w}");
+    let trailer = data
+        .len()
+        .checked_sub(32)
+        .and_then(|at| data.get(at..))
+        .ok_or_else(|| bad("too short"))?;
+    let (Some(&off_size), Some(&ref_size)) = (trailer.get(6), trailer.get(7)) else {
+        return Err(bad("trailer"));
+    };
+    let be = |b: &[u8]| b.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x));
+    let num = be(trailer.get(8..16).unwrap_or(&[]));
+    let top = be(trailer.get(16..24).unwrap_or(&[]));
+    let table = be(trailer.get(24..32).unwrap_or(&[]));
+    let (off_size, ref_size) = (usize::from(off_size), usize::from(ref_size));
+    if !(1..=8).contains(&off_size) || !(1..=8).contains(&ref_size) || num > data.len() as u64 {
+        return Err(bad("trailer out of range"));
+    }
+    let offset_of = |obj: u64| -> Option<usize> {
+        let at = usize::try_from(table)
+            .ok()?
+            .checked_add(usize::try_from(obj).ok()?.checked_mul(off_size)?)?;
+        usize::try_from(be(data.get(at..at.checked_add(off_size)?)?)).ok()
+    };
+    // (object, depth); each object is expanded at most once.
+    let mut seen = vec![false; usize::try_from(num).unwrap_or(0)];
+    let mut stack = vec![(top, 1usize)];
+    let mut deepest = 0;
+    while let Some((obj, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        if depth > max {
+            return Ok(depth);
+        }
+        let Some(slot) = usize::try_from(obj).ok().and_then(|o| seen.get_mut(o)) else {
+            continue;
+        };
+        if std::mem::replace(slot, true) {
+            continue;
+        }
+        let Some(at) = offset_of(obj) else { continue };
+        let Some(&marker) = data.get(at) else {
+            continue;
+        };
+        let kind = marker >> 4;
+        // Arrays (0xA), sets (0xC) and dictionaries (0xD) hold references.
+        if !matches!(kind, 0xA | 0xC | 0xD) {
+            continue;
+        }
+        let (mut count, mut start) = (u64::from(marker & 0x0f), at + 1);
+        if count == 0x0f {
+            let Some(&int_marker) = data.get(start) else {
+                continue;
+            };
+            let len = 1usize << (int_marker & 0x0f).min(3);
+            count = be(data.get(start + 1..start + 1 + len).unwrap_or(&[]));
+            start += 1 + len;
+        }
+        let refs = if kind == 0xD {
+            count.saturating_mul(2)
+        } else {
+            count
+        };
+        let refs = usize::try_from(refs).unwrap_or(usize::MAX).min(data.len());
+        for k in 0..refs {
+            let Some(r) = start
+                .checked_add(k * ref_size)
+                .and_then(|p| data.get(p..p + ref_size))
+            else {
+                break;
+            };
+            stack.push((be(r), depth + 1));
+        }
+    }
+    Ok(deepest)
 }
 
 /// An opened IPA: the archive and where its main app lives.
@@ -574,6 +685,10 @@ pub fn strings_file(data: &[u8]) -> Option<BTreeMap<String, String>> {
         plist_value(data).ok()?
     } else {
         let text = decode_text(data)?;
+        // The ASCII parser recurses too: refuse deep nesting before it sees it.
+        if ascii_plist_depth(&text) > Limits::default().max_plist_depth {
+            return None;
+        }
         let wrapped = format!("{{{text}\n}}");
         Value::from_reader_ascii(std::io::Cursor::new(wrapped.as_bytes())).ok()?
     };
@@ -583,6 +698,32 @@ pub fn strings_file(data: &[u8]) -> Option<BTreeMap<String, String>> {
             .filter_map(|(k, v)| v.as_string().map(|s| (k.clone(), s.to_string())))
             .collect(),
     )
+}
+
+/// Deepest `(`/`{` nesting of an OpenStep (ASCII) plist, quoted strings skipped.
+fn ascii_plist_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut quoted, mut escaped) = (0usize, 0usize, false, false);
+    for c in text.chars() {
+        if quoted {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            '(' | '{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 fn decode_text(data: &[u8]) -> Option<String> {
@@ -607,6 +748,59 @@ fn decode_text(data: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A binary plist of `n` arrays, each holding the next.
+    fn nested_bplist(n: usize) -> Vec<u8> {
+        let mut out = b"bplist00".to_vec();
+        let mut offsets = Vec::new();
+        for i in 0..n {
+            offsets.push(out.len() as u32);
+            if i + 1 < n {
+                out.push(0xA1);
+                out.extend_from_slice(&((i + 1) as u32).to_be_bytes());
+            } else {
+                out.push(0xA0);
+            }
+        }
+        let table = out.len() as u64;
+        for o in offsets {
+            out.extend_from_slice(&o.to_be_bytes());
+        }
+        out.extend_from_slice(&[0; 6]);
+        out.push(4); // offset size
+        out.push(4); // ref size
+        out.extend_from_slice(&(n as u64).to_be_bytes());
+        out.extend_from_slice(&0u64.to_be_bytes());
+        out.extend_from_slice(&table.to_be_bytes());
+        out
+    }
+
+    #[test]
+    fn deep_plists_are_refused_without_recursion() {
+        // On a 256 KiB stack: the check itself must not recurse.
+        let h = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(|| {
+                let xml = format!(
+                    "<plist>{}{}</plist>",
+                    "<array>".repeat(100_000),
+                    "</array>".repeat(100_000)
+                );
+                let e1 = plist_value(xml.as_bytes()).unwrap_err();
+                let e2 = plist_value(&nested_bplist(100_000)).unwrap_err();
+                (e1, e2)
+            })
+            .unwrap();
+        let (e1, e2) = h.join().unwrap();
+        assert!(e1.contains("100000 levels"), "{e1}");
+        assert!(e2.contains("levels deep"), "{e2}");
+        assert!(strings_file(b"\"a\" = ").is_none());
+        let deep = format!("\"a\" = {}{};", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(strings_file(deep.as_bytes()).is_none());
+        // Shallow ones still parse.
+        assert!(plist_value(&nested_bplist(10)).is_ok());
+        assert!(plist_value(b"<plist><array><array/></array></plist>").is_ok());
+    }
 
     #[test]
     fn strings_in_every_encoding() {

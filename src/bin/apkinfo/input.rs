@@ -150,20 +150,37 @@ pub fn for_each_in_order<T: Send>(
     }
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel();
+    let mut started = 0;
     std::thread::scope(|s| {
         for _ in 0..workers {
             let tx = tx.clone();
             let next = &next;
             let work = &work;
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(f) = files.get(i) else { break };
-                if tx.send((i, work(f))).is_err() {
-                    break;
-                }
-            });
+            // Workers get the main thread's 8 MiB stack, not the 2 MiB default.
+            let spawned = std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn_scoped(s, move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(f) = files.get(i) else { break };
+                    if tx.send((i, work(f))).is_err() {
+                        break;
+                    }
+                });
+            match spawned {
+                Ok(_) => started += 1,
+                // No thread to be had: the files are still read, on the threads there are.
+                Err(_) => break,
+            }
         }
         drop(tx);
+        if started == 0 {
+            for f in files {
+                if !emit(f, work(f)) {
+                    return;
+                }
+            }
+            return;
+        }
         // Reorder: hold results until every earlier one has been emitted.
         let mut pending = std::collections::BTreeMap::new();
         let mut want = 0;
