@@ -1,0 +1,135 @@
+//! Hostile input: the built binary on every hostile fixture, every fuzz
+//! regression and every corpus file, under a memory limit and a deadline.
+//! Each run must end with exit status 0, 1 or 2 and a message — never a
+//! signal (panic=abort, stack overflow, SIGBUS), never a hang.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Anonymous memory a run may use (RLIMIT_DATA: heap, stacks, anonymous maps;
+/// file-backed maps of the package are not counted, as they are page cache).
+const MEMORY_LIMIT: u64 = 64 << 20;
+/// Wall time a run may take. Debug builds are several times slower.
+const DEADLINE: Duration = if cfg!(debug_assertions) { Duration::from_secs(20) } else { Duration::from_secs(2) };
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files_under(&p, out);
+        } else if !p.extension().is_some_and(|e| e == "json" || e == "md" || e == "tsv" || e == "txt") {
+            out.push(p);
+        }
+    }
+}
+
+/// Run `apkinfo ARGS FILE` under the limits; the failure text when it misbehaved.
+fn run(args: &[&str], file: &Path) -> Result<Duration, String> {
+    let bin = env!("CARGO_BIN_EXE_apkinfo");
+    let mut cmd = if Path::new("/usr/bin/prlimit").exists() {
+        let mut c = Command::new("/usr/bin/prlimit");
+        c.arg(format!("--data={MEMORY_LIMIT}")).arg("--").arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    let out_png = std::env::temp_dir().join(format!("apkinfo-hostile-{}.png", std::process::id()));
+    let mut child = cmd
+        .args(args)
+        .arg(file)
+        .args(if args.first() == Some(&"icon") { vec!["-o".as_ref(), out_png.as_os_str()] } else { vec![] })
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            let took = start.elapsed();
+            let mut stderr = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                use std::io::Read;
+                let _ = e.read_to_string(&mut stderr);
+            }
+            return match status.code() {
+                // 1 is a verdict (verify/check), printed on stdout.
+                Some(0 | 1) => Ok(took),
+                // 2 must say what was wrong.
+                Some(2) if !stderr.trim().is_empty() => Ok(took),
+                Some(c) => Err(format!("exit {c} with message {stderr:?}")),
+                None => Err(format!("killed by a signal ({status}); stderr {stderr:?}")),
+            };
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("still running after {DEADLINE:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn check_all(files: &[PathBuf]) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut slowest = (Duration::ZERO, PathBuf::new());
+    for f in files {
+        for args in [&["--json"][..], &["verify"][..], &["icon"][..], &["manifest"][..], &["inspect", "--verify", "--hashes"][..]] {
+            match run(args, f) {
+                Ok(t) if t > slowest.0 => slowest = (t, f.clone()),
+                Ok(_) => {}
+                Err(e) => failures.push(format!("{} {}: {e}", args.join(" "), f.display())),
+            }
+        }
+    }
+    eprintln!("{} files × 5 commands; slowest {:?} ({})", files.len(), slowest.0, slowest.1.display());
+    failures
+}
+
+#[test]
+fn hostile_fixtures_and_fuzz_regressions_under_limits() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    files_under(&root.join("fixtures/hostile"), &mut files);
+    files_under(&root.join("fuzz/regressions"), &mut files);
+    // The ordinary fixtures too: they must pass the same limits.
+    files_under(&root.join("fixtures/android"), &mut files);
+    files_under(&root.join("fixtures/verify"), &mut files);
+    let failures = check_all(&files);
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    assert!(failures.is_empty(), "{} runs misbehaved", failures.len());
+}
+
+#[test]
+fn corpus_files_under_limits() {
+    let dir = std::env::var_os("APKINFO_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if !dir.join("MANIFEST.tsv").is_file() {
+        eprintln!("note: corpus not found at {} — skipped", dir.display());
+        return;
+    }
+    let mut files = Vec::new();
+    for sub in ["androguard", "apksig", "app-info", "fastlane", "fdroidserver", "isign"] {
+        files_under(&dir.join(sub), &mut files);
+    }
+    // One command per file keeps this under a minute; the fixtures get all five.
+    let mut failures = Vec::new();
+    let mut slowest = (Duration::ZERO, PathBuf::new());
+    for f in &files {
+        match run(&["inspect", "--json", "--verify"], f) {
+            Ok(t) if t > slowest.0 => slowest = (t, f.clone()),
+            Ok(_) => {}
+            Err(e) => failures.push(format!("{}: {e}", f.display())),
+        }
+    }
+    eprintln!("corpus: {} files; slowest {:?} ({})", files.len(), slowest.0, slowest.1.display());
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    assert!(failures.is_empty(), "{} corpus files misbehaved", failures.len());
+}
