@@ -1,7 +1,12 @@
 //! Every bound apkinfo puts on what a file can make it do, in one place.
 //!
 //! A package is untrusted input: no size, count or depth read from it is used
-//! to allocate or loop without first being held to one of these.
+//! to allocate or loop without first being held to one of these. Bounds that
+//! no real package comes near are constants beside the code they guard:
+//! 64 certificates and signers per PKCS#7 structure, 32 signers, certificates
+//! and digests per v2/v3 signer, 16 Mach-O slices, 4096 load commands, 64 blobs
+//! per code signature, 16 MiB per code signature, 10 JAR signers, 4096 items per
+//! resource bag, 512 nested bundles and localized names per IPA.
 
 /// Bounds applied while reading a package. [`Limits::default`] suits app
 /// packages seen in the wild; the CLI can override them.
@@ -35,5 +40,71 @@ impl Default for Limits {
             max_xml_depth: 256,
             max_plist_depth: 128,
         }
+    }
+}
+
+impl Limits {
+    /// The names `set` accepts, with what each bounds.
+    pub const NAMES: [(&'static str, &'static str); 7] = [
+        ("max-entries", "central-directory records read"),
+        ("max-entry-size", "bytes one entry may inflate to"),
+        (
+            "max-total-inflated",
+            "bytes all entries may inflate to together",
+        ),
+        (
+            "max-ratio",
+            "inflated/compressed ratio for entries over 1 MiB",
+        ),
+        (
+            "max-reference-depth",
+            "resource references followed in a chain",
+        ),
+        ("max-xml-depth", "binary XML element nesting"),
+        ("max-plist-depth", "plist array/dictionary nesting"),
+    ];
+
+    /// Set one limit from `name=value` (the CLI's `--limit`).
+    pub fn set(&mut self, spec: &str) -> Result<(), String> {
+        let (name, value) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--limit wants NAME=VALUE, got {spec:?}"))?;
+        let n: u64 = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("--limit {name}: {value:?} is not a whole number"))?;
+        let size = usize::try_from(n).unwrap_or(usize::MAX);
+        match name.trim() {
+            "max-entries" => self.max_entries = size,
+            "max-entry-size" => self.max_entry_size = n,
+            "max-total-inflated" => self.max_total_inflated = n,
+            "max-ratio" => self.max_ratio = n,
+            "max-reference-depth" => self.max_reference_depth = size,
+            "max-xml-depth" => self.max_xml_depth = size,
+            "max-plist-depth" => self.max_plist_depth = size,
+            other => {
+                let known: Vec<&str> = Limits::NAMES.iter().map(|(n, _)| *n).collect();
+                return Err(format!(
+                    "unknown limit {other:?}; known: {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_by_name() {
+        let mut l = Limits::default();
+        l.set("max-entries=10").unwrap();
+        assert_eq!(l.max_entries, 10);
+        assert!(l.set("max-entries").is_err());
+        assert!(l.set("nope=1").is_err());
+        assert!(l.set("max-ratio=x").is_err());
     }
 }

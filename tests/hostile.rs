@@ -11,16 +11,25 @@ use std::time::{Duration, Instant};
 /// file-backed maps of the package are not counted, as they are page cache).
 const MEMORY_LIMIT: u64 = 64 << 20;
 /// Wall time a run may take. Debug builds are several times slower.
-const DEADLINE: Duration = if cfg!(debug_assertions) { Duration::from_secs(20) } else { Duration::from_secs(2) };
+const DEADLINE: Duration = if cfg!(debug_assertions) {
+    Duration::from_secs(20)
+} else {
+    Duration::from_secs(2)
+};
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             files_under(&p, out);
-        } else if !p.extension().is_some_and(|e| e == "json" || e == "md" || e == "tsv" || e == "txt") {
+        } else if !p
+            .extension()
+            .is_some_and(|e| e == "json" || e == "md" || e == "tsv" || e == "txt")
+        {
             out.push(p);
         }
     }
@@ -40,7 +49,11 @@ fn run(args: &[&str], file: &Path) -> Result<Duration, String> {
     let mut child = cmd
         .args(args)
         .arg(file)
-        .args(if args.first() == Some(&"icon") { vec!["-o".as_ref(), out_png.as_os_str()] } else { vec![] })
+        .args(if args.first() == Some(&"icon") {
+            vec!["-o".as_ref(), out_png.as_os_str()]
+        } else {
+            vec![]
+        })
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -76,7 +89,13 @@ fn check_all(files: &[PathBuf]) -> Vec<String> {
     let mut failures = Vec::new();
     let mut slowest = (Duration::ZERO, PathBuf::new());
     for f in files {
-        for args in [&["--json"][..], &["verify"][..], &["icon"][..], &["manifest"][..], &["inspect", "--verify", "--hashes"][..]] {
+        for args in [
+            &["--json"][..],
+            &["verify"][..],
+            &["icon"][..],
+            &["manifest"][..],
+            &["inspect", "--verify", "--hashes"][..],
+        ] {
             match run(args, f) {
                 Ok(t) if t > slowest.0 => slowest = (t, f.clone()),
                 Ok(_) => {}
@@ -84,7 +103,12 @@ fn check_all(files: &[PathBuf]) -> Vec<String> {
             }
         }
     }
-    eprintln!("{} files × 5 commands; slowest {:?} ({})", files.len(), slowest.0, slowest.1.display());
+    eprintln!(
+        "{} files × 5 commands; slowest {:?} ({})",
+        files.len(),
+        slowest.0,
+        slowest.1.display()
+    );
     failures
 }
 
@@ -114,7 +138,14 @@ fn corpus_files_under_limits() {
         return;
     }
     let mut files = Vec::new();
-    for sub in ["androguard", "apksig", "app-info", "fastlane", "fdroidserver", "isign"] {
+    for sub in [
+        "androguard",
+        "apksig",
+        "app-info",
+        "fastlane",
+        "fdroidserver",
+        "isign",
+    ] {
         files_under(&dir.join(sub), &mut files);
     }
     // One command per file keeps this under a minute; the fixtures get all five.
@@ -127,9 +158,18 @@ fn corpus_files_under_limits() {
             Err(e) => failures.push(format!("{}: {e}", f.display())),
         }
     }
-    eprintln!("corpus: {} files; slowest {:?} ({})", files.len(), slowest.0, slowest.1.display());
+    eprintln!(
+        "corpus: {} files; slowest {:?} ({})",
+        files.len(),
+        slowest.0,
+        slowest.1.display()
+    );
     for f in &failures {
         eprintln!("  {f}");
     }
-    assert!(failures.is_empty(), "{} corpus files misbehaved", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} corpus files misbehaved",
+        failures.len()
+    );
 }

@@ -39,7 +39,11 @@ const MAX_PLIST: u64 = 8 << 20;
 /// nest deeper than [`Limits::max_plist_depth`]: the `plist` crate parses
 /// recursively, and a plist nested 100 000 deep would overflow the stack.
 pub fn plist_value(data: &[u8]) -> Result<Value, String> {
-    let max = Limits::default().max_plist_depth;
+    plist_value_limited(data, Limits::default().max_plist_depth)
+}
+
+/// [`plist_value`] with an explicit nesting limit.
+pub fn plist_value_limited(data: &[u8], max: usize) -> Result<Value, String> {
     let depth = if data.starts_with(b"bplist") {
         binary_plist_depth(data, max)
     } else {
@@ -217,7 +221,7 @@ impl<'a> Ipa<'a> {
         let info_path = format!("{app}Info.plist");
         let entry = find(&zip, &info_path).ok_or(IpaError::NoAppBundle)?;
         let bytes = zip.read_capped(entry, MAX_PLIST)?;
-        let info = plist_value(&bytes)
+        let info = plist_value_limited(&bytes, limits.max_plist_depth)
             .map_err(|msg| IpaError::Plist {
                 path: info_path.clone(),
                 msg,

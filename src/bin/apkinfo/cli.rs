@@ -13,6 +13,11 @@ use std::path::PathBuf;
 Exit status: 0 all files read (and, for check, all match); 1 check found a mismatch;\n2 a file could not be read (the others are still reported) or bad usage."
 )]
 pub struct Cli {
+    /// Override a safety limit, e.g. `--limit max-entry-size=134217728` (repeatable).
+    /// Names: max-entries, max-entry-size, max-total-inflated, max-ratio,
+    /// max-reference-depth, max-xml-depth, max-plist-depth.
+    #[arg(long = "limit", value_name = "NAME=VALUE", global = true)]
+    pub limits: Vec<String>,
     #[command(subcommand)]
     pub command: Command,
 }

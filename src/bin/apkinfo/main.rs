@@ -15,7 +15,13 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse_from(cli::args_with_default_command(std::env::args_os()));
-    let limits = apkinfo::Limits::default();
+    let mut limits = apkinfo::Limits::default();
+    for spec in &cli.limits {
+        if let Err(e) = limits.set(spec) {
+            eprintln!("apkinfo: {e}");
+            return ExitCode::from(2);
+        }
+    }
     match cli.command {
         Command::Inspect(args) => inspect(&args, &limits),
         Command::Manifest(args) => manifest(&args, &limits),
