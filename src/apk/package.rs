@@ -45,6 +45,11 @@ impl<'a> Apk<'a> {
 
     pub fn from_archive(zip: Archive<'a>, limits: &Limits) -> Result<Apk<'a>, ApkError> {
         let mut warnings: Vec<String> = zip.warnings().to_vec();
+        if zip.data().starts_with(b"dex\n") {
+            warnings.push(
+                "the file is also a DEX file (Janus, CVE-2017-13156): code runs from the prepended DEX on unpatched Android with v1 signatures".into(),
+            );
+        }
         let manifest = match zip.find("AndroidManifest.xml") {
             Some(entry) => {
                 let bytes = zip.read(entry)?;

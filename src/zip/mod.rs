@@ -67,6 +67,8 @@ pub struct Archive<'a> {
     entries: Vec<CentralRecord<'a>>,
     /// Record indices sorted by name.
     index: Vec<u32>,
+    /// Names that appear more than once (the "master key" shape).
+    duplicates: Vec<String>,
     /// (`/`-spelled name, record index) for names written with `\`, sorted.
     slashed: Vec<(String, u32)>,
     /// Where the central directory starts and where the end record is.
@@ -151,9 +153,11 @@ impl<'a> Archive<'a> {
         let mut index: Vec<u32> = (0..u32::try_from(entries.len()).unwrap_or(u32::MAX)).collect();
         let name_of = |i: &u32| entries.get(*i as usize).map_or(&[][..], |e| e.name);
         index.sort_by(|a, b| name_of(a).cmp(name_of(b)));
+        let mut duplicates = Vec::new();
         for pair in index.windows(2) {
             if let [a, b] = pair {
                 if name_of(a) == name_of(b) {
+                    duplicates.push(String::from_utf8_lossy(name_of(b)).into_owned());
                     warnings.push(format!(
                         "entry {:?} appears more than once (Android rejects such an APK); the first one is used",
                         String::from_utf8_lossy(name_of(b))
@@ -177,6 +181,7 @@ impl<'a> Archive<'a> {
             data,
             entries,
             index,
+            duplicates,
             slashed,
             cd_offset: start,
             eocd_offset: eocd.offset,
@@ -190,6 +195,11 @@ impl<'a> Archive<'a> {
     /// What was odd but tolerated.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// Entry names that appear more than once.
+    pub fn duplicates(&self) -> &[String] {
+        &self.duplicates
     }
 
     /// The file's bytes.

@@ -52,6 +52,20 @@ pub fn verify(
     }
     let zip = &apk.zip;
     let data = zip.data();
+    // Android's ZIP reader refuses repeated names since the "master key" bug
+    // (8219321): whichever copy a verifier checks, the other may be installed.
+    if !zip.duplicates().is_empty() {
+        out.errors.push(format!(
+            "DUPLICATE_ZIP_ENTRY: {} appear more than once; Android refuses to install such an archive",
+            zip.duplicates().join(", ")
+        ));
+        return out;
+    }
+    if data.starts_with(b"dex\n") {
+        out.warnings.push(
+            "the file starts with a DEX header (Janus, CVE-2017-13156): Android before Dec 2017 ran that code with v1 signatures".into(),
+        );
+    }
     let supported: Vec<u32> = [(2, N), (3, P), (31, T)]
         .iter()
         .filter(|(_, sdk)| max >= *sdk)
