@@ -165,6 +165,28 @@ impl<'a> Archive<'a> {
                 }
             }
         }
+        // Entries whose stored bytes overlap: the overlapping-files zip bomb and
+        // some tampering share local data between records. Android does not
+        // check; we say so.
+        let mut by_offset: Vec<&CentralRecord<'_>> = entries.iter().collect();
+        by_offset.sort_by_key(|e| e.local_header_offset);
+        let overlaps = by_offset
+            .windows(2)
+            .filter(|w| match w {
+                [a, b] => {
+                    a.local_header_offset
+                        .saturating_add(30)
+                        .saturating_add(a.compressed_size)
+                        > b.local_header_offset
+                }
+                _ => false,
+            })
+            .count();
+        if overlaps > 0 {
+            warnings.push(format!(
+                "{overlaps} entries overlap the data of another entry (overlapping-files zip bomb or tampering)"
+            ));
+        }
         let mut slashed: Vec<(String, u32)> = entries
             .iter()
             .enumerate()
