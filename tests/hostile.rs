@@ -173,3 +173,40 @@ fn corpus_files_under_limits() {
         failures.len()
     );
 }
+
+/// `icon -o` writes the named file and nothing else, whatever the names
+/// inside the package say (`../../evil.txt`, absolute paths).
+#[test]
+fn icon_writes_only_the_named_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("apkinfo-icon-jail-{}", std::process::id()));
+    let inner = dir.join("a/b");
+    std::fs::create_dir_all(&inner).unwrap();
+    for fixture in [
+        "hostile/entry-name-dotdot.apk",
+        "hostile/entry-name-absolute.apk",
+        "android/minimal.apk",
+    ] {
+        let status = Command::new(env!("CARGO_BIN_EXE_apkinfo"))
+            .current_dir(&inner)
+            .args(["icon", "-o", "out.png"])
+            .arg(root.join("fixtures").join(fixture))
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.code().is_some());
+        let mut found = Vec::new();
+        files_under(&dir, &mut found);
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| p.strip_prefix(&dir).unwrap().display().to_string())
+            .collect();
+        assert!(
+            names.iter().all(|n| n == "a/b/out.png"),
+            "{fixture}: wrote {names:?}"
+        );
+        let _ = std::fs::remove_file(inner.join("out.png"));
+    }
+    assert!(!Path::new("/etc/evil").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
