@@ -659,8 +659,21 @@ pub fn best_for_locale<'e>(entries: &'e [Entry], locale: Option<&str>) -> Option
         if e.config.language == [0, 0] {
             return Some(2);
         }
-        let lang = e.config.language().map(|l| l.to_ascii_lowercase());
-        if want.is_none() || lang != want_lang {
+        let want_lang = want_lang.as_deref()?;
+        // Two-letter languages are stored as two ASCII bytes: compare them
+        // without building strings (packed three-letter ones have the high bit).
+        let raw = e.config.language;
+        if raw[0] & 0x80 == 0 {
+            if !raw.iter().map(u8::to_ascii_lowercase).eq(want_lang.bytes()) {
+                return None;
+            }
+        } else if e
+            .config
+            .language()
+            .map(|l| l.to_ascii_lowercase())
+            .as_deref()
+            != Some(want_lang)
+        {
             return None;
         }
         let have = e.config.locale().map(|l| l.to_ascii_lowercase());
@@ -668,7 +681,8 @@ pub fn best_for_locale<'e>(entries: &'e [Entry], locale: Option<&str>) -> Option
             (None, _) => Some(2),
             (Some(h), Some(w)) if h == w => Some(0),
             (Some(_), Some(_)) => {
-                let same_lang = e.config.language().map(|l| l.to_ascii_lowercase()) == want_lang;
+                // The language matched above.
+                let same_lang = true;
                 let bare = e.config.region().is_none()
                     && e.config.script().is_none()
                     && e.config.variant().is_none();

@@ -81,6 +81,27 @@ impl XmlTree {
         };
         let mut stack: Vec<usize> = Vec::new();
         let mut closed_root = false;
+        // Each pool string decoded once: a manifest repeats the same few names
+        // thousands of times (framework-res: 5000 permissions).
+        let mut memo: Vec<Option<Option<String>>> = Vec::new();
+        let mut string = |i: u32| -> Option<String> {
+            let k = i as usize;
+            if i == super::NO_INDEX || k >= doc.strings.len() {
+                return None;
+            }
+            if memo.len() <= k {
+                memo.resize(k + 1, None);
+            }
+            match memo.get_mut(k) {
+                Some(Some(s)) => s.clone(),
+                Some(slot) => {
+                    let v = doc.string(i).map(|c| c.into_owned());
+                    *slot = Some(v.clone());
+                    v
+                }
+                None => None,
+            }
+        };
         for event in doc.events() {
             let event = match event {
                 Ok(e) => e,
@@ -91,8 +112,8 @@ impl XmlTree {
             };
             match event {
                 Event::StartNamespace { prefix, uri } => {
-                    let prefix = doc.string(prefix).unwrap_or_default().into_owned();
-                    let uri = doc.string(uri).unwrap_or_default().into_owned();
+                    let prefix = string(prefix).unwrap_or_default();
+                    let uri = string(uri).unwrap_or_default();
                     if !tree
                         .namespaces
                         .iter()
@@ -114,20 +135,20 @@ impl XmlTree {
                     let attributes = start
                         .attributes()
                         .map(|a| Attribute {
-                            ns: doc.string(a.ns).map(|s| s.into_owned()),
-                            name: doc.string(a.name).unwrap_or_default().into_owned(),
+                            ns: string(a.ns),
+                            name: string(a.name).unwrap_or_default(),
                             res_id: doc.resource_id(a.name),
-                            raw: doc.string(a.raw_value).map(|s| s.into_owned()),
+                            raw: string(a.raw_value),
                             value: a.value,
                             string: (a.value.data_type == DataType::String)
-                                .then(|| doc.string(a.value.data).map(|s| s.into_owned()))
+                                .then(|| string(a.value.data))
                                 .flatten(),
                         })
                         .collect();
                     let index = tree.elements.len();
                     tree.elements.push(Element {
-                        ns: doc.string(start.ns).map(|s| s.into_owned()),
-                        name: doc.string(start.name).unwrap_or_default().into_owned(),
+                        ns: string(start.ns),
+                        name: string(start.name).unwrap_or_default(),
                         line: start.line,
                         attributes,
                         children: Vec::new(),

@@ -159,12 +159,24 @@ fn decode_utf16(data: &[u8]) -> Option<Cow<'_, str>> {
         (usize::from(first), 1)
     };
     let avail = (data.len() / 2).saturating_sub(skip);
-    let units = (0..len.min(avail)).map_while(|k| u(k + skip));
-    Some(Cow::Owned(
-        char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect(),
-    ))
+    let bytes = data
+        .get(skip * 2..(skip + len.min(avail)) * 2)
+        .unwrap_or(&[]);
+    let units = bytes.chunks_exact(2).map(|c| match c {
+        [lo, hi] => u16::from_le_bytes([*lo, *hi]),
+        _ => 0,
+    });
+    // Most manifest strings are ASCII: copy those without the UTF-16 decoder.
+    if bytes
+        .chunks_exact(2)
+        .all(|c| c.get(1) == Some(&0) && c.first().is_some_and(|b| *b < 0x80))
+    {
+        let ascii: Vec<u8> = bytes.iter().step_by(2).copied().collect();
+        return Some(Cow::Owned(String::from_utf8(ascii).unwrap_or_default()));
+    }
+    let mut out = String::with_capacity(bytes.len() / 2);
+    out.extend(char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
+    Some(Cow::Owned(out))
 }
 
 #[cfg(test)]
