@@ -44,6 +44,8 @@ pub enum Error {
     Apk(#[from] apk::ApkError),
     #[error(transparent)]
     Ipa(#[from] ipa::IpaError),
+    #[error("verify checks Android signatures; this is an iOS package (inspect shows its code signature)")]
+    NotAndroid,
 }
 
 /// Inspect a package held in memory. `path` is only echoed into the report.
@@ -113,6 +115,10 @@ pub fn verify(
     max_sdk: Option<u32>,
     limits: &Limits,
 ) -> Result<report::VerificationReport, Error> {
-    let apk = apk::Apk::open(data, limits)?;
+    let zip = zip::Archive::parse(data, limits)?;
+    if zip.find("AndroidManifest.xml").is_none() && ipa::Ipa::is_ipa(&zip) {
+        return Err(Error::NotAndroid);
+    }
+    let apk = apk::Apk::from_archive(zip, limits)?;
     Ok(apk::verify::verify(&apk, idsig, min_sdk, max_sdk))
 }

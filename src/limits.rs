@@ -33,7 +33,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_entries: 200_000,
-            max_entry_size: 64 << 20,
+            // Below the 64 MiB a whole run may use: one entry's buffer plus the rest.
+            max_entry_size: 48 << 20,
             max_total_inflated: 256 << 20,
             max_ratio: 200,
             max_reference_depth: 16,

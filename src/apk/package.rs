@@ -140,7 +140,7 @@ impl<'a> Apk<'a> {
             signing_block: sigs.block,
             warnings: {
                 warnings.extend(sigs.warnings);
-                warnings
+                dedup(warnings)
             },
             ..Report::default()
         }
@@ -231,6 +231,18 @@ impl<'a> Apk<'a> {
         };
         Ok((png, report))
     }
+}
+
+/// The same warning once, in first-seen order (a broken resource can be hit
+/// once per configuration).
+fn dedup(warnings: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(warnings.len());
+    for w in warnings {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
 }
 
 fn is_signed(zip: &Archive<'_>) -> bool {

@@ -54,6 +54,10 @@ pub enum ZipError {
         inflated: u64,
         limit: u64,
     },
+    #[error(
+        "entry {name:?} inflates past its declared size of {declared} bytes (Android refuses it)"
+    )]
+    SizeMismatch { name: String, declared: u64 },
     #[error("archive inflates past the total limit of {limit} bytes")]
     TotalTooLarge { limit: u64 },
     #[error("entry {name:?}: corrupt deflate data: {msg}")]
@@ -185,6 +189,27 @@ impl<'a> Archive<'a> {
         if overlaps > 0 {
             warnings.push(format!(
                 "{overlaps} entries overlap the data of another entry (overlapping-files zip bomb or tampering)"
+            ));
+        }
+        // Names no archive needs: a careless extractor writes them outside its folder.
+        let suspicious: Vec<String> = entries
+            .iter()
+            .filter(|e| {
+                let n = e.name;
+                n.first() == Some(&b'/')
+                    || n.contains(&0)
+                    || n.get(1) == Some(&b':')
+                    || n.starts_with(b"../")
+                    || n.windows(4).any(|w| w == b"/../" || w == b"\\..\\")
+                    || n.starts_with(b"..\\")
+            })
+            .take(3)
+            .map(|e| format!("{:?}", e.name_lossy()))
+            .collect();
+        if !suspicious.is_empty() {
+            warnings.push(format!(
+                "entry names that point outside the archive (absolute, `..` or NUL): {}",
+                suspicious.join(", ")
             ));
         }
         let mut slashed: Vec<(String, u32)> = entries
@@ -332,14 +357,28 @@ impl<'a> Archive<'a> {
 
     fn inflate(&self, e: &CentralRecord<'a>, raw: &[u8], cap: u64) -> Result<Vec<u8>, ZipError> {
         let name = || e.name_lossy().into_owned();
-        // Trust the declared size only as a capacity hint, and only within the cap.
-        let hint = e.uncompressed_size.min(cap).min(8 << 20);
-        let mut out = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
-        let mut dec = DeflateDecoder::new(raw).take(cap.saturating_add(1));
+        let declared = e.uncompressed_size;
+        if declared > cap {
+            return Err(ZipError::TooLarge {
+                name: name(),
+                limit: cap,
+            });
+        }
+        // Android inflates to exactly the declared size and refuses more; so
+        // do we. The buffer is allocated once at that size (no doubling), so
+        // memory is the declared size, never a multiple of it.
+        let mut out = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+        let mut dec = DeflateDecoder::new(raw).take(declared.saturating_add(1));
         dec.read_to_end(&mut out).map_err(|err| ZipError::Inflate {
             name: name(),
             msg: err.to_string(),
         })?;
+        if out.len() as u64 > declared {
+            return Err(ZipError::SizeMismatch {
+                name: name(),
+                declared,
+            });
+        }
         let n = out.len() as u64;
         if n > cap {
             return Err(ZipError::TooLarge {

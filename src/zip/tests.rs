@@ -141,3 +141,16 @@ fn hostile_directory_fields() {
         Err(ZipError::NoEndRecord)
     ));
 }
+
+#[test]
+fn an_entry_larger_than_declared_is_refused() {
+    let mut z = build(&[("m", &[1u8; 5000], true)], b"", true);
+    // Central record: uncompressed size at +24 of the record.
+    let cd = u32::from_le_bytes(z[z.len() - 6..z.len() - 2].try_into().unwrap()) as usize;
+    z[cd + 24..cd + 28].copy_from_slice(&100u32.to_le_bytes());
+    let a = Archive::parse(&z, &Limits::default()).unwrap();
+    assert!(matches!(
+        a.read(&a.entries()[0]),
+        Err(ZipError::SizeMismatch { declared: 100, .. })
+    ));
+}
