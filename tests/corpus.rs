@@ -4,24 +4,11 @@
 //! when it is absent the tests print a note and pass, as a developer without it
 //! cannot run them. CI has it.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+mod common;
+use common::corpus;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("APKINFO_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("MANIFEST.tsv").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "note: corpus not found at {} — corpus tests skipped",
-            dir.display()
-        );
-        None
-    }
-}
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 /// (relpath, sha256, kind) of each MANIFEST.tsv row.
 fn rows(dir: &std::path::Path) -> Vec<(String, String, String)> {

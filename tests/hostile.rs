@@ -3,6 +3,8 @@
 //! Each run must end with exit status 0, 1 or 2 and a message — never a
 //! signal (panic=abort, stack overflow, SIGBUS), never a hang.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -130,13 +132,7 @@ fn hostile_fixtures_and_fuzz_regressions_under_limits() {
 
 #[test]
 fn corpus_files_under_limits() {
-    let dir = std::env::var_os("APKINFO_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if !dir.join("MANIFEST.tsv").is_file() {
-        eprintln!("note: corpus not found at {} — skipped", dir.display());
-        return;
-    }
+    let Some(dir) = common::corpus() else { return };
     let mut files = Vec::new();
     for sub in [
         "androguard",

@@ -2,22 +2,9 @@
 //! assertion that apksig's own tests make on the corpus APKs (transcribed in
 //! `../shared/corpus/MANIFEST.tsv`) is replayed with the same SDK range.
 
-use std::path::PathBuf;
+mod common;
+use common::corpus;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("APKINFO_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("MANIFEST.tsv").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "note: corpus not found at {} — verify parity skipped",
-            dir.display()
-        );
-        None
-    }
-}
 
 /// `AndroidSdkVersion.N - 1`, `18`, `V3SchemeConstants.MIN_SDK_WITH_V31_SUPPORT` → API level.
 fn sdk(expr: &str) -> Option<u32> {

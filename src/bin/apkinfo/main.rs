@@ -32,12 +32,8 @@ fn main() -> ExitCode {
 }
 
 fn verify(args: &cli::VerifyArgs, limits: &apkinfo::Limits) -> ExitCode {
-    let files = match input::expand(&args.files) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("apkinfo: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(files) = expand(&args.files) else {
+        return ExitCode::from(2);
     };
     let (mut unreadable, mut failed) = (false, false);
     let stdout = std::io::stdout();
@@ -108,13 +104,7 @@ fn verify(args: &cli::VerifyArgs, limits: &apkinfo::Limits) -> ExitCode {
         };
         written.is_ok()
     });
-    ExitCode::from(if unreadable {
-        2
-    } else if failed {
-        1
-    } else {
-        0
-    })
+    status(unreadable, failed)
 }
 
 fn check(args: &cli::CheckArgs, limits: &apkinfo::Limits) -> ExitCode {
@@ -150,12 +140,8 @@ fn check(args: &cli::CheckArgs, limits: &apkinfo::Limits) -> ExitCode {
         eprintln!("apkinfo: check needs --expect FILING.toml or at least one of --package/--md5/--sha1/--public-key");
         return ExitCode::from(2);
     }
-    let files = match input::expand(&args.files) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("apkinfo: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(files) = expand(&args.files) else {
+        return ExitCode::from(2);
     };
     let (mut unreadable, mut mismatched) = (false, false);
     let stdout = std::io::stdout();
@@ -211,22 +197,12 @@ fn check(args: &cli::CheckArgs, limits: &apkinfo::Limits) -> ExitCode {
             written.is_ok()
         },
     );
-    ExitCode::from(if unreadable {
-        2
-    } else if mismatched {
-        1
-    } else {
-        0
-    })
+    status(unreadable, mismatched)
 }
 
 fn inspect(args: &cli::InspectArgs, limits: &apkinfo::Limits) -> ExitCode {
-    let files = match input::expand(&args.files) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("apkinfo: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(files) = expand(&args.files) else {
+        return ExitCode::from(2);
     };
     let mut failed = false;
     let stdout = std::io::stdout();
@@ -328,4 +304,23 @@ fn icon(args: &cli::IconArgs, limits: &apkinfo::Limits) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The documented exit status: 2 when a file could not be read, else 1 when
+/// one failed its check or verification, else 0.
+fn status(unreadable: bool, failed: bool) -> ExitCode {
+    ExitCode::from(if unreadable {
+        2
+    } else if failed {
+        1
+    } else {
+        0
+    })
+}
+
+/// The files to read (folders walked), or `None` after saying why not.
+fn expand(files: &[std::path::PathBuf]) -> Option<Vec<std::path::PathBuf>> {
+    input::expand(files)
+        .map_err(|e| eprintln!("apkinfo: {e}"))
+        .ok()
 }
