@@ -206,3 +206,42 @@ fn icon_writes_only_the_named_output() {
     assert!(!Path::new("/etc/evil").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every fuzz regression replayed in-process through what each fuzz target
+/// calls, so a crash or a slow path comes back in `cargo test` without the
+/// fuzzer. Each input must finish within the deadline.
+#[test]
+fn fuzz_regressions_replay_in_process() {
+    let mut files = Vec::new();
+    files_under(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions"),
+        &mut files,
+    );
+    let limits = apkinfo::Limits::default();
+    for f in &files {
+        let data = std::fs::read(f).unwrap();
+        let start = Instant::now();
+        if let Ok(a) = apkinfo::zip::Archive::parse(&data, &limits) {
+            for e in a.entries() {
+                let _ = a.read(e);
+            }
+        }
+        if let Ok(doc) = apkinfo::apk::axml::XmlDocument::parse(&data) {
+            let _ = apkinfo::apk::axml::XmlTree::build(&doc, 256);
+        }
+        if let Ok(t) = apkinfo::apk::arsc::ResourceTable::parse(&data) {
+            for id in t.resource_ids().into_iter().take(200) {
+                let _ = t.entries(id);
+            }
+        }
+        let _ = apkinfo::cert::pkcs7::parse(&data);
+        let _ = apkinfo::ipa::macho::read(&mut &data[..]);
+        let _ = apkinfo::ipa::profile::read(&data, &mut Vec::new());
+        let _ = apkinfo::ipa::cgbi::to_standard_png(&data);
+        let _ = apkinfo::inspect("regression", &data, &limits);
+        let _ = apkinfo::verify(&data, None, None, None, &limits);
+        let took = start.elapsed();
+        assert!(took < DEADLINE, "{}: {took:?}", f.display());
+    }
+    eprintln!("{} fuzz regressions replayed", files.len());
+}

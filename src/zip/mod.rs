@@ -364,6 +364,25 @@ impl<'a> Archive<'a> {
                 limit: cap,
             });
         }
+        let compressed = raw.len().max(1) as u64;
+        // A declared ratio past the limit is refused before any work: with the
+        // inflate below stopping at the declared size, the work one archive can
+        // cause is bounded by max_ratio × its size (overlapping-files bombs).
+        if declared > (1 << 20) && declared / compressed > self.limits.max_ratio {
+            return Err(ZipError::Ratio {
+                name: name(),
+                compressed,
+                inflated: declared,
+                limit: self.limits.max_ratio,
+            });
+        }
+        // The running total is charged before inflating, so failed entries count too.
+        let before = self.inflated_total.fetch_add(declared, Ordering::Relaxed);
+        if before.saturating_add(declared) > self.limits.max_total_inflated {
+            return Err(ZipError::TotalTooLarge {
+                limit: self.limits.max_total_inflated,
+            });
+        }
         // Android inflates to exactly the declared size and refuses more; so
         // do we. The buffer is allocated once at that size (no doubling), so
         // memory is the declared size, never a multiple of it.
@@ -377,30 +396,6 @@ impl<'a> Archive<'a> {
             return Err(ZipError::SizeMismatch {
                 name: name(),
                 declared,
-            });
-        }
-        let n = out.len() as u64;
-        if n > cap {
-            return Err(ZipError::TooLarge {
-                name: name(),
-                limit: cap,
-            });
-        }
-        if n > (1 << 20) && n / (raw.len().max(1) as u64) > self.limits.max_ratio {
-            return Err(ZipError::Ratio {
-                name: name(),
-                compressed: raw.len() as u64,
-                inflated: n,
-                limit: self.limits.max_ratio,
-            });
-        }
-        let total = self
-            .inflated_total
-            .fetch_add(n, Ordering::Relaxed)
-            .saturating_add(n);
-        if total > self.limits.max_total_inflated {
-            return Err(ZipError::TotalTooLarge {
-                limit: self.limits.max_total_inflated,
             });
         }
         Ok(out)
