@@ -5,7 +5,6 @@
 mod common;
 use common::corpus;
 
-
 /// `AndroidSdkVersion.N - 1`, `18`, `V3SchemeConstants.MIN_SDK_WITH_V31_SUPPORT` → API level.
 fn sdk(expr: &str) -> Option<u32> {
     let expr = expr.trim();

@@ -81,7 +81,7 @@ impl<'a> Cursor<'a> {
         self.data = rest;
         Ok((any, raw, inner))
     }
-    fn expect(
+    fn next_as(
         &mut self,
         tag: Tag,
         what: &'static str,
@@ -108,8 +108,8 @@ fn oid(any: &Any<'_>) -> String {
 
 /// First algorithm OID of an `AlgorithmIdentifier` cursor.
 fn algorithm(c: &mut Cursor<'_>) -> Result<String, Pkcs7Error> {
-    let (_, _, mut inner) = c.expect(Tag::Sequence, "AlgorithmIdentifier expected")?;
-    let (o, _, _) = inner.expect(Tag::Oid, "algorithm OID expected")?;
+    let (_, _, mut inner) = c.next_as(Tag::Sequence, "AlgorithmIdentifier expected")?;
+    let (o, _, _) = inner.next_as(Tag::Oid, "algorithm OID expected")?;
     Ok(oid(&o))
 }
 
@@ -121,18 +121,18 @@ pub fn parse(data: &[u8]) -> Result<SignedData<'_>, Pkcs7Error> {
         base: 0,
         origin_len: data.len(),
     };
-    let (_, _, mut content_info) = top.expect(Tag::Sequence, "ContentInfo SEQUENCE expected")?;
-    let (ct, _, _) = content_info.expect(Tag::Oid, "contentType OID expected")?;
+    let (_, _, mut content_info) = top.next_as(Tag::Sequence, "ContentInfo SEQUENCE expected")?;
+    let (ct, _, _) = content_info.next_as(Tag::Oid, "contentType OID expected")?;
     let ct = oid(&ct);
     if ct != SIGNED_DATA {
         return Err(Pkcs7Error::NotSignedData(ct));
     }
     let (_, _, mut explicit) = content_info.next("[0] content expected")?;
-    let (_, _, mut sd) = explicit.expect(Tag::Sequence, "SignedData SEQUENCE expected")?;
-    sd.expect(Tag::Integer, "version expected")?;
-    sd.expect(Tag::Set, "digestAlgorithms SET expected")?;
-    let (_, _, mut encap) = sd.expect(Tag::Sequence, "encapContentInfo expected")?;
-    encap.expect(Tag::Oid, "eContentType expected")?;
+    let (_, _, mut sd) = explicit.next_as(Tag::Sequence, "SignedData SEQUENCE expected")?;
+    sd.next_as(Tag::Integer, "version expected")?;
+    sd.next_as(Tag::Set, "digestAlgorithms SET expected")?;
+    let (_, _, mut encap) = sd.next_as(Tag::Sequence, "encapContentInfo expected")?;
+    encap.next_as(Tag::Oid, "eContentType expected")?;
     let content = if encap.is_empty() {
         None
     } else {
@@ -165,17 +165,17 @@ pub fn parse(data: &[u8]) -> Result<SignedData<'_>, Pkcs7Error> {
     if sd.peek_context() == Some(1) {
         sd.next("crls expected")?;
     }
-    let (_, _, mut infos) = sd.expect(Tag::Set, "signerInfos SET expected")?;
+    let (_, _, mut infos) = sd.next_as(Tag::Set, "signerInfos SET expected")?;
     let mut signers = Vec::new();
     while !infos.is_empty() && signers.len() < MAX_ITEMS {
-        let (_, _, mut si) = infos.expect(Tag::Sequence, "SignerInfo expected")?;
-        si.expect(Tag::Integer, "SignerInfo version expected")?;
+        let (_, _, mut si) = infos.next_as(Tag::Sequence, "SignerInfo expected")?;
+        si.next_as(Tag::Integer, "SignerInfo version expected")?;
         let (sid, _, mut sid_inner) = si.next("signer identifier expected")?;
         let id = if sid.class() == Class::ContextSpecific {
             SignerId::SubjectKeyId(sid.data)
         } else {
-            let (_, issuer, _) = sid_inner.expect(Tag::Sequence, "issuer Name expected")?;
-            let (serial, _, _) = sid_inner.expect(Tag::Integer, "serial expected")?;
+            let (_, issuer, _) = sid_inner.next_as(Tag::Sequence, "issuer Name expected")?;
+            let (serial, _, _) = sid_inner.next_as(Tag::Integer, "serial expected")?;
             SignerId::IssuerSerial {
                 issuer,
                 serial: serial.data,
@@ -188,7 +188,7 @@ pub fn parse(data: &[u8]) -> Result<SignedData<'_>, Pkcs7Error> {
             None
         };
         let signature_algorithm = algorithm(&mut si)?;
-        let (sig, _, _) = si.expect(Tag::OctetString, "signature OCTET STRING expected")?;
+        let (sig, _, _) = si.next_as(Tag::OctetString, "signature OCTET STRING expected")?;
         signers.push(SignerInfo {
             id,
             digest_algorithm,
