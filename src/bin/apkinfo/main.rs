@@ -56,11 +56,7 @@ fn verify(args: &cli::VerifyArgs, limits: &apkinfo::Limits) -> ExitCode {
             Ok(v) => v,
             Err(e) => {
                 unreadable = true;
-                eprintln!("apkinfo: {shown}: {e}");
-                if args.json {
-                    let _ = writeln!(out, "{}", serde_json::json!({ "path": shown, "error": e }));
-                }
-                return true;
+                return unreadable_file(&mut out, args.json, &shown, &e).is_ok();
             }
         };
         failed |= !v.verified;
@@ -156,12 +152,7 @@ fn check(args: &cli::CheckArgs, limits: &apkinfo::Limits) -> ExitCode {
                 Ok(r) => r,
                 Err(e) => {
                     unreadable = true;
-                    eprintln!("apkinfo: {shown}: {e}");
-                    if args.json {
-                        let _ =
-                            writeln!(out, "{}", serde_json::json!({ "path": shown, "error": e }));
-                    }
-                    return true;
+                    return unreadable_file(&mut out, args.json, &shown, &e).is_ok();
                 }
             };
             let Some(filed) = expect.for_platform(report.platform) else {
@@ -224,13 +215,7 @@ fn inspect(args: &cli::InspectArgs, limits: &apkinfo::Limits) -> ExitCode {
                 Ok(report) => writeln!(out, "{}", apkinfo::report::text::render(&report)),
                 Err(e) => {
                     failed = true;
-                    eprintln!("apkinfo: {shown}: {e}");
-                    if args.json {
-                        let obj = serde_json::json!({ "path": shown, "error": e.to_string() });
-                        writeln!(out, "{obj}")
-                    } else {
-                        Ok(())
-                    }
+                    unreadable_file(&mut out, args.json, &shown, &e)
                 }
             };
             // A closed pipe (`apkinfo … | head`) ends the run quietly.
@@ -323,4 +308,24 @@ fn expand(files: &[std::path::PathBuf]) -> Option<Vec<std::path::PathBuf>> {
     input::expand(files)
         .map_err(|e| eprintln!("apkinfo: {e}"))
         .ok()
+}
+
+/// A file that could not be read: its message on stderr and, with `--json`,
+/// a `{path, error}` line in its place in the output.
+fn unreadable_file(
+    out: &mut impl Write,
+    json: bool,
+    shown: &str,
+    error: &str,
+) -> std::io::Result<()> {
+    eprintln!("apkinfo: {shown}: {error}");
+    if json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "path": shown, "error": error })
+        )
+    } else {
+        Ok(())
+    }
 }
