@@ -132,7 +132,7 @@ fn adaptive(
     let Some(root) = tree.root() else {
         return Ok(None);
     };
-    if root.name != "adaptive-icon" {
+    if &*root.name != "adaptive-icon" {
         return Ok(None);
     }
     let layer = |name: &str| -> Option<Layer> {

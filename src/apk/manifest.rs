@@ -43,13 +43,31 @@ pub struct ManifestFacts {
     pub warnings: Vec<String>,
 }
 
+/// The elements [`facts`] and verification read; [`XmlTree::build_only`]
+/// keeps these (under the root) and skips the rest.
+pub fn wanted(name: &str) -> bool {
+    matches!(
+        name,
+        "uses-sdk"
+            | "uses-permission"
+            | "uses-permission-sdk-23"
+            | "uses-permission-sdk-m"
+            | "application"
+            | "activity"
+            | "activity-alias"
+            | "intent-filter"
+            | "action"
+            | "category"
+    )
+}
+
 /// Android's value for a preview SDK (`Build.VERSION_CODES.CUR_DEVELOPMENT`).
 const CUR_DEVELOPMENT: u32 = 10_000;
 
 pub fn facts(tree: &XmlTree, res: &Resolver<'_, '_>) -> ManifestFacts {
     let mut f = ManifestFacts::default();
     let Some(root) = tree.root() else { return f };
-    if root.name != "manifest" {
+    if &*root.name != "manifest" {
         f.warnings
             .push(format!("root element is <{}>, not <manifest>", root.name));
     }
@@ -167,7 +185,7 @@ fn launcher<'t>(tree: &'t XmlTree, app: &'t Element) -> Option<&'t Element> {
     app.children
         .iter()
         .filter_map(|&i| tree.elements.get(i))
-        .filter(|e| e.name == "activity" || e.name == "activity-alias")
+        .filter(|e| &*e.name == "activity" || &*e.name == "activity-alias")
         .filter(|e| {
             e.attr(attr::ENABLED, "enabled")
                 .and_then(|a| a.value.as_int())

@@ -32,6 +32,8 @@ pub enum ApkError {
 /// The parsed parts of an APK. Borrowed from the file's bytes where possible.
 pub struct Apk<'a> {
     pub zip: Archive<'a>,
+    /// The manifest's elements that facts and verification read (see
+    /// [`manifest::wanted`]); [`Apk::manifest_xml`] decodes the whole document.
     pub manifest: XmlTree,
     resources: Option<Cow<'a, [u8]>>,
     limits: Limits,
@@ -50,12 +52,8 @@ impl<'a> Apk<'a> {
                 "the file is also a DEX file (Janus, CVE-2017-13156): code runs from the prepended DEX on unpatched Android with v1 signatures".into(),
             );
         }
-        let manifest = match zip.find("AndroidManifest.xml") {
-            Some(entry) => {
-                let bytes = zip.read(entry)?;
-                let doc = XmlDocument::parse(&bytes)?;
-                XmlTree::build(&doc, limits.max_xml_depth)?
-            }
+        let manifest = match read_manifest(&zip, limits)? {
+            Some(tree) => tree,
             // A signed archive without a manifest still has signers worth
             // reporting (apksigner verifies such files); anything else is not an APK.
             None if is_signed(&zip) => {
@@ -233,6 +231,24 @@ impl<'a> Apk<'a> {
     }
 }
 
+/// The manifest tree with the elements facts need, or None without a manifest.
+fn read_manifest(zip: &Archive<'_>, limits: &Limits) -> Result<Option<XmlTree>, ApkError> {
+    read_manifest_with(zip, limits, &manifest::wanted)
+}
+
+fn read_manifest_with(
+    zip: &Archive<'_>,
+    limits: &Limits,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<Option<XmlTree>, ApkError> {
+    let Some(entry) = zip.find("AndroidManifest.xml") else {
+        return Ok(None);
+    };
+    let bytes = zip.read(entry)?;
+    let doc = XmlDocument::parse(&bytes)?;
+    Ok(Some(XmlTree::build_only(&doc, limits.max_xml_depth, keep)?))
+}
+
 /// The same warning once, in first-seen order (a broken resource can be hit
 /// once per configuration).
 fn dedup(warnings: Vec<String>) -> Vec<String> {
@@ -292,7 +308,11 @@ impl Apk<'_> {
     pub fn manifest_xml(&self) -> String {
         let mut warnings = Vec::new();
         let table = self.table(&mut warnings);
-        self.manifest.to_xml(&|a| {
+        // `self.manifest` holds only the elements facts need; decode it all.
+        let full = read_manifest_with(&self.zip, &self.limits, &|_| true)
+            .ok()
+            .flatten();
+        full.as_ref().unwrap_or(&self.manifest).to_xml(&|a| {
             if let Some(id) = a.value.reference() {
                 let name = table.as_ref().and_then(|t| t.name(id));
                 let android = id >> 24 == 0x01;

@@ -64,13 +64,43 @@ pub enum ZipError {
     Inflate { name: String, msg: String },
 }
 
+/// What one pass over a stored name tells the index.
+struct NameScan {
+    backslash: bool,
+    suspicious: bool,
+}
+
+impl NameScan {
+    fn of(n: &[u8]) -> NameScan {
+        // Branch-free folds the compiler vectorises: most names are short
+        // plain paths and this runs once per entry.
+        let has = |c: u8| n.iter().fold(false, |acc, &b| acc | (b == c));
+        let dotdot = n
+            .iter()
+            .zip(n.iter().skip(1))
+            .fold(false, |acc, (&a, &b)| acc | ((a == b'.') & (b == b'.')));
+        let backslash = has(b'\\');
+        let suspicious = n.first() == Some(&b'/')
+            || has(0)
+            || n.get(1) == Some(&b':')
+            || (dotdot
+                && (n.starts_with(b"../")
+                    || n.starts_with(b"..\\")
+                    || n.windows(4).any(|w| w == b"/../" || w == b"\\..\\")));
+        NameScan {
+            backslash,
+            suspicious,
+        }
+    }
+}
+
 /// A parsed archive: the central directory, borrowed from the file's bytes.
 #[derive(Debug)]
 pub struct Archive<'a> {
     data: &'a [u8],
     entries: Vec<CentralRecord<'a>>,
-    /// Record indices sorted by name.
-    index: Vec<u32>,
+    /// (name, record index), sorted by name; equal names in directory order.
+    index: Vec<(&'a [u8], u32)>,
     /// Names that appear more than once (the "master key" shape).
     duplicates: Vec<String>,
     /// (`/`-spelled name, record index) for names written with `\`, sorted.
@@ -133,8 +163,19 @@ impl<'a> Archive<'a> {
         let cd_len = usize::try_from(cd_size).map_err(|_| out_of_bounds())?;
         let cd = slice_at(data, start, cd_len).ok_or_else(out_of_bounds)?;
 
-        let mut entries = Vec::new();
+        // Every record takes at least 46 bytes, so the directory's own size
+        // bounds the count (the end record's count is not trusted for this).
+        let mut entries = Vec::with_capacity(
+            (cd_len / raw::CENTRAL_LEN)
+                .min(limits.max_entries)
+                .min(usize::try_from(declared).unwrap_or(usize::MAX)),
+        );
         let mut r = Reader::with_base(cd, start);
+        // What one pass over each name found: `\` separators, and names that
+        // point outside the archive (absolute, `..` or NUL). Checked here, once,
+        // because a big APK has thousands of names.
+        let mut backslashed = 0usize;
+        let mut suspicious: Vec<String> = Vec::new();
         while r.remaining() >= 4 {
             if entries.len() >= limits.max_entries {
                 return Err(ZipError::TooManyEntries {
@@ -142,6 +183,11 @@ impl<'a> Archive<'a> {
                 });
             }
             let rec = CentralRecord::read(&mut r)?;
+            let scan = NameScan::of(rec.name);
+            backslashed += usize::from(scan.backslash);
+            if scan.suspicious && suspicious.len() < 3 {
+                suspicious.push(format!("{:?}", rec.name_lossy()));
+            }
             entries.push(rec);
         }
         if entries.len() as u64 != declared {
@@ -150,80 +196,77 @@ impl<'a> Archive<'a> {
                 entries.len()
             ));
         }
-        // Record indices sorted by name (stable: the first of equal names comes
-        // first) for binary-search lookups. A sort cannot be flooded the way a
-        // hash map can by names crafted to collide. `\`-separated names are also
-        // indexed under their `/` spelling (Windows tools write them; Android reads them).
-        let mut index: Vec<u32> = (0..u32::try_from(entries.len()).unwrap_or(u32::MAX)).collect();
-        let name_of = |i: &u32| entries.get(*i as usize).map_or(&[][..], |e| e.name);
-        index.sort_by(|a, b| name_of(a).cmp(name_of(b)));
+        // Record indices sorted by name for binary-search lookups; the sort is
+        // stable, so the first of equal names comes first, and it finds the
+        // long sorted runs writers leave. A sort cannot be flooded the way a
+        // hash map can by names crafted to collide.
+        let mut index: Vec<(&'a [u8], u32)> = entries
+            .iter()
+            .zip(0u32..)
+            .map(|(e, i)| (e.name, i))
+            .collect();
+        index.sort_by(|a, b| a.0.cmp(b.0));
         let mut duplicates = Vec::new();
         for pair in index.windows(2) {
-            if let [a, b] = pair {
-                if name_of(a) == name_of(b) {
-                    duplicates.push(String::from_utf8_lossy(name_of(b)).into_owned());
+            if let [(a, _), (b, _)] = *pair {
+                if a == b {
+                    duplicates.push(String::from_utf8_lossy(b).into_owned());
                     warnings.push(format!(
                         "entry {:?} appears more than once (Android rejects such an APK); the first one is used",
-                        String::from_utf8_lossy(name_of(b))
+                        String::from_utf8_lossy(b)
                     ));
                 }
             }
         }
         // Entries whose stored bytes overlap: the overlapping-files zip bomb and
         // some tampering share local data between records. Android does not
-        // check; we say so.
-        let mut by_offset: Vec<&CentralRecord<'_>> = entries.iter().collect();
-        by_offset.sort_by_key(|e| e.local_header_offset);
-        let overlaps = by_offset
+        // check; we say so. Writers put the directory in file order, so the
+        // sort is only paid for archives that are not.
+        let overlaps_next = |a: &CentralRecord<'_>, b: &CentralRecord<'_>| {
+            a.local_header_offset
+                .saturating_add(30)
+                .saturating_add(a.compressed_size)
+                > b.local_header_offset
+        };
+        let in_file_order = entries
             .windows(2)
-            .filter(|w| match w {
-                [a, b] => {
-                    a.local_header_offset
-                        .saturating_add(30)
-                        .saturating_add(a.compressed_size)
-                        > b.local_header_offset
-                }
-                _ => false,
-            })
-            .count();
+            .all(|w| matches!(w, [a, b] if a.local_header_offset <= b.local_header_offset));
+        let overlaps = if in_file_order {
+            entries
+                .windows(2)
+                .filter(|w| matches!(w, [a, b] if overlaps_next(a, b)))
+                .count()
+        } else {
+            let mut by_offset: Vec<&CentralRecord<'_>> = entries.iter().collect();
+            by_offset.sort_unstable_by_key(|e| (e.local_header_offset, e.record_offset));
+            by_offset
+                .windows(2)
+                .filter(|w| matches!(w, [a, b] if overlaps_next(a, b)))
+                .count()
+        };
         if overlaps > 0 {
             warnings.push(format!(
                 "{overlaps} entries overlap the data of another entry (overlapping-files zip bomb or tampering)"
             ));
         }
-        // Names no archive needs: a careless extractor writes them outside its folder.
-        let suspicious: Vec<String> = entries
-            .iter()
-            .filter(|e| {
-                let n = e.name;
-                n.first() == Some(&b'/')
-                    || n.contains(&0)
-                    || n.get(1) == Some(&b':')
-                    || n.starts_with(b"../")
-                    || n.windows(4).any(|w| w == b"/../" || w == b"\\..\\")
-                    || n.starts_with(b"..\\")
-            })
-            .take(3)
-            .map(|e| format!("{:?}", e.name_lossy()))
-            .collect();
         if !suspicious.is_empty() {
             warnings.push(format!(
                 "entry names that point outside the archive (absolute, `..` or NUL): {}",
                 suspicious.join(", ")
             ));
         }
-        let mut slashed: Vec<(String, u32)> = entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.name.contains(&b'\\'))
-            .map(|(i, e)| {
-                (
-                    e.name_normalized().into_owned(),
-                    u32::try_from(i).unwrap_or(u32::MAX),
-                )
-            })
-            .collect();
-        slashed.sort();
+        let mut slashed: Vec<(String, u32)> = Vec::with_capacity(backslashed);
+        if backslashed > 0 {
+            for (i, e) in entries.iter().enumerate() {
+                if e.name.contains(&b'\\') {
+                    slashed.push((
+                        e.name_normalized().into_owned(),
+                        u32::try_from(i).unwrap_or(u32::MAX),
+                    ));
+                }
+            }
+            slashed.sort();
+        }
         Ok(Archive {
             data,
             entries,
@@ -264,14 +307,12 @@ impl<'a> Archive<'a> {
     pub fn find(&self, name: &str) -> Option<&CentralRecord<'a>> {
         let key = name.as_bytes();
         // The first of equal names: partition_point finds the leftmost.
-        let at = self
-            .index
-            .partition_point(|i| self.entries.get(*i as usize).is_some_and(|e| e.name < key));
+        let at = self.index.partition_point(|&(n, _)| n < key);
         let exact = self
             .index
             .get(at)
-            .and_then(|i| self.entries.get(*i as usize))
-            .filter(|e| e.name == key);
+            .filter(|&&(n, _)| n == key)
+            .and_then(|&(_, i)| self.entries.get(i as usize));
         exact.or_else(|| {
             let at = self.slashed.partition_point(|(n, _)| n.as_str() < name);
             self.slashed

@@ -11,7 +11,7 @@ pub const ZIP64_LOCATOR_SIG: u32 = 0x0706_4b50;
 pub const ZIP64_END_SIG: u32 = 0x0606_4b50;
 pub const LOCAL_HEADER_LEN: usize = 30;
 const END_LEN: usize = 22;
-const CENTRAL_LEN: usize = 46;
+pub(super) const CENTRAL_LEN: usize = 46;
 
 /// The end-of-central-directory record.
 #[derive(Debug, Clone, Copy)]
@@ -121,23 +121,26 @@ impl<'a> CentralRecord<'a> {
         let at = r.abs_pos();
         let bad = |what| ZipError::BadCentralRecord { at, what };
         let trunc = |_| bad("record truncated");
-        if r.u32().map_err(trunc)? != CENTRAL_SIG {
+        // The fixed part read as one array, fields at their APPNOTE offsets:
+        // thousands of records per APK, so no per-field bounds checks.
+        let f: [u8; CENTRAL_LEN] = r.array().map_err(trunc)?;
+        let u16_le = |a: u8, b: u8| u16::from_le_bytes([a, b]);
+        let u32_le = |a: u8, b: u8, c: u8, d: u8| u32::from_le_bytes([a, b, c, d]);
+        if u32_le(f[0], f[1], f[2], f[3]) != CENTRAL_SIG {
             return Err(bad("no central directory signature"));
         }
-        let fixed = r.bytes(CENTRAL_LEN - 4).map_err(trunc)?;
-        let mut f = Reader::new(fixed);
-        f.skip(4).map_err(trunc)?; // versions
-        let flags = f.u16().map_err(trunc)?;
-        let method = Method::from(f.u16().map_err(trunc)?);
-        f.skip(4).map_err(trunc)?; // time, date
-        let crc32 = f.u32().map_err(trunc)?;
-        let mut compressed_size = u64::from(f.u32().map_err(trunc)?);
-        let mut uncompressed_size = u64::from(f.u32().map_err(trunc)?);
-        let name_len = usize::from(f.u16().map_err(trunc)?);
-        let extra_len = usize::from(f.u16().map_err(trunc)?);
-        let comment_len = usize::from(f.u16().map_err(trunc)?);
-        f.skip(8).map_err(trunc)?; // disk, internal attrs, external attrs
-        let mut local_header_offset = u64::from(f.u32().map_err(trunc)?);
+        // 4: version made by, 6: version needed
+        let flags = u16_le(f[8], f[9]);
+        let method = Method::from(u16_le(f[10], f[11]));
+        // 12: time, 14: date
+        let crc32 = u32_le(f[16], f[17], f[18], f[19]);
+        let mut compressed_size = u64::from(u32_le(f[20], f[21], f[22], f[23]));
+        let mut uncompressed_size = u64::from(u32_le(f[24], f[25], f[26], f[27]));
+        let name_len = usize::from(u16_le(f[28], f[29]));
+        let extra_len = usize::from(u16_le(f[30], f[31]));
+        let comment_len = usize::from(u16_le(f[32], f[33]));
+        // 34: disk, 36: internal attributes, 38: external attributes
+        let mut local_header_offset = u64::from(u32_le(f[42], f[43], f[44], f[45]));
         let name = r
             .bytes(name_len)
             .map_err(|_| bad("name runs past the directory"))?;

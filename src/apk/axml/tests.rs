@@ -192,7 +192,7 @@ fn check(data: &[u8]) -> XmlTree {
     let doc = XmlDocument::parse(data).unwrap();
     let tree = XmlTree::build(&doc, 64).unwrap();
     let root = tree.root().unwrap();
-    assert_eq!(root.name, "manifest");
+    assert_eq!(&*root.name, "manifest");
     assert_eq!(
         root.attr(0x0101021b, "versionCode").unwrap().value.as_int(),
         Some(42)

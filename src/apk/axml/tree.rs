@@ -3,22 +3,26 @@
 
 use super::{AxmlError, Event, XmlDocument};
 use crate::apk::res::{DataType, ResValue};
+use std::sync::Arc;
 
 /// The Android attribute namespace.
 pub const ANDROID_NS: &str = "http://schemas.android.com/apk/res/android";
 
+/// Strings are shared (`Arc<str>`): a manifest repeats the same few names and
+/// values thousands of times (framework-res: 5000 permissions), and a shared
+/// string costs a counter bump where a `String` costs an allocation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {
-    pub ns: Option<String>,
+    pub ns: Option<Arc<str>>,
     /// The name string; may be junk when an obfuscator rewrote it.
-    pub name: String,
+    pub name: Arc<str>,
     /// The resource id from the resource map (how Android itself finds android: attributes).
     pub res_id: Option<u32>,
     /// The raw string value, when the compiler kept one.
-    pub raw: Option<String>,
+    pub raw: Option<Arc<str>>,
     pub value: ResValue,
     /// The string a `TYPE_STRING` value points at.
-    pub string: Option<String>,
+    pub string: Option<Arc<str>>,
 }
 
 impl Attribute {
@@ -33,8 +37,8 @@ impl Attribute {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element {
-    pub ns: Option<String>,
-    pub name: String,
+    pub ns: Option<Arc<str>>,
+    pub name: Arc<str>,
     pub line: u32,
     pub attributes: Vec<Attribute>,
     /// Indices into [`XmlTree::elements`].
@@ -51,7 +55,7 @@ impl Element {
             .or_else(|| {
                 self.attributes
                     .iter()
-                    .find(|a| a.res_id.is_none() && a.name == name)
+                    .find(|a| a.res_id.is_none() && &*a.name == name)
             })
     }
 
@@ -59,8 +63,8 @@ impl Element {
     pub fn plain_attr(&self, name: &str) -> Option<&Attribute> {
         self.attributes
             .iter()
-            .find(|a| a.name == name && a.ns.is_none())
-            .or_else(|| self.attributes.iter().find(|a| a.name == name))
+            .find(|a| &*a.name == name && a.ns.is_none())
+            .or_else(|| self.attributes.iter().find(|a| &*a.name == name))
     }
 }
 
@@ -69,22 +73,36 @@ impl Element {
 pub struct XmlTree {
     pub elements: Vec<Element>,
     /// Namespace declarations in document order: (prefix, uri).
-    pub namespaces: Vec<(String, String)>,
+    pub namespaces: Vec<(Arc<str>, Arc<str>)>,
     pub warnings: Vec<String>,
 }
 
 impl XmlTree {
     pub fn build(doc: &XmlDocument<'_>, max_depth: usize) -> Result<XmlTree, AxmlError> {
+        XmlTree::build_only(doc, max_depth, &|_| true)
+    }
+
+    /// Like [`build`](Self::build), but keeps only the root and the elements
+    /// `keep` accepts by name, each only under a kept parent. Facts need a
+    /// dozen element kinds; a platform manifest declares thousands of others
+    /// (framework-res: 5000 `<permission>`s and broadcasts), and skipping them
+    /// skips their attributes. Depth limits and warnings are those of the
+    /// whole document.
+    pub fn build_only(
+        doc: &XmlDocument<'_>,
+        max_depth: usize,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<XmlTree, AxmlError> {
         let mut tree = XmlTree {
             warnings: doc.warnings().to_vec(),
             ..XmlTree::default()
         };
-        let mut stack: Vec<usize> = Vec::new();
+        // Tree index of each open element; None for one that is skipped.
+        let mut stack: Vec<Option<usize>> = Vec::new();
         let mut closed_root = false;
-        // Each pool string decoded once: a manifest repeats the same few names
-        // thousands of times (framework-res: 5000 permissions).
-        let mut memo: Vec<Option<Option<String>>> = Vec::new();
-        let mut string = |i: u32| -> Option<String> {
+        // Each pool string decoded once and then shared.
+        let mut memo: Vec<Option<Option<Arc<str>>>> = Vec::new();
+        let mut string = |i: u32| -> Option<Arc<str>> {
             let k = i as usize;
             if i == super::NO_INDEX || k >= doc.strings.len() {
                 return None;
@@ -95,7 +113,7 @@ impl XmlTree {
             match memo.get_mut(k) {
                 Some(Some(s)) => s.clone(),
                 Some(slot) => {
-                    let v = doc.string(i).map(|c| c.into_owned());
+                    let v: Option<Arc<str>> = doc.string(i).map(|c| Arc::from(c.as_ref()));
                     *slot = Some(v.clone());
                     v
                 }
@@ -132,6 +150,19 @@ impl XmlTree {
                     if stack.len() >= max_depth {
                         return Err(AxmlError::TooDeep(max_depth));
                     }
+                    let name = string(start.name).unwrap_or_default();
+                    let parent = match stack.last() {
+                        None => None,
+                        Some(None) => {
+                            stack.push(None);
+                            continue;
+                        }
+                        Some(Some(p)) => Some(*p),
+                    };
+                    if parent.is_some() && !keep(&name) {
+                        stack.push(None);
+                        continue;
+                    }
                     let attributes = start
                         .attributes()
                         .map(|a| Attribute {
@@ -148,15 +179,15 @@ impl XmlTree {
                     let index = tree.elements.len();
                     tree.elements.push(Element {
                         ns: string(start.ns),
-                        name: string(start.name).unwrap_or_default(),
+                        name,
                         line: start.line,
                         attributes,
                         children: Vec::new(),
                     });
-                    if let Some(parent) = stack.last().and_then(|&p| tree.elements.get_mut(p)) {
+                    if let Some(parent) = parent.and_then(|p| tree.elements.get_mut(p)) {
                         parent.children.push(index);
                     }
-                    stack.push(index);
+                    stack.push(Some(index));
                 }
                 Event::EndElement { .. } => {
                     // Names are not matched: Android pops regardless.
@@ -188,7 +219,7 @@ impl XmlTree {
             .children
             .iter()
             .filter_map(|&i| self.elements.get(i))
-            .filter(move |e| e.name == name)
+            .filter(move |e| &*e.name == name)
     }
 
     /// Render as indented XML text. `describe` turns a typed value into text
@@ -204,8 +235,8 @@ impl XmlTree {
     fn prefix_for(&self, uri: &str) -> Option<&str> {
         self.namespaces
             .iter()
-            .find(|(_, u)| u == uri)
-            .map(|(p, _)| p.as_str())
+            .find(|(_, u)| &**u == uri)
+            .map(|(p, _)| &**p)
             .or((uri == ANDROID_NS).then_some("android"))
     }
 

@@ -42,7 +42,7 @@ fn verify(args: &cli::VerifyArgs, limits: &apkinfo::Limits) -> ExitCode {
         let idsig = input::idsig_for(path);
         apkinfo::verify(
             data.bytes(),
-            idsig.as_deref(),
+            idsig.as_ref().map(input::Mapped::bytes),
             args.min_sdk,
             args.max_sdk,
             limits,
@@ -144,7 +144,7 @@ fn check(args: &cli::CheckArgs, limits: &apkinfo::Limits) -> ExitCode {
     let opts = apkinfo::Options::default();
     input::for_each_in_order(
         &files,
-        |p| input::inspect_one(p, &opts, limits),
+        |p| input::inspect_one(p, &opts, limits, files.len() == 1),
         |path, result| {
             let mut out = stdout.lock();
             let shown = path.display().to_string();
@@ -204,7 +204,7 @@ fn inspect(args: &cli::InspectArgs, limits: &apkinfo::Limits) -> ExitCode {
     };
     input::for_each_in_order(
         &files,
-        |p| input::inspect_one(p, &opts, limits),
+        |p| input::inspect_one(p, &opts, limits, files.len() == 1),
         |path, result| {
             let mut out = stdout.lock();
             let shown = path.display().to_string();
