@@ -154,3 +154,67 @@ fn an_entry_larger_than_declared_is_refused() {
         Err(ZipError::SizeMismatch { declared: 100, .. })
     ));
 }
+
+/// Rewrite the local-header offset of each central record, in directory order.
+fn set_offsets(z: &mut [u8], offsets: &[u32]) {
+    let sig = raw::CENTRAL_SIG.to_le_bytes();
+    let at: Vec<usize> = (0..z.len() - 4).filter(|&i| z[i..i + 4] == sig).collect();
+    assert_eq!(at.len(), offsets.len());
+    for (i, o) in at.iter().zip(offsets) {
+        z[i + 42..i + 46].copy_from_slice(&o.to_le_bytes());
+    }
+}
+
+#[test]
+fn overlaps_are_counted_whatever_the_directory_order() {
+    let entries: &[(&str, &[u8], bool)] = &[
+        ("a", b"AAAA", false),
+        ("b", b"BBBB", false),
+        ("c", b"CCCC", false),
+    ];
+    let z = build(entries, b"", true);
+    let overlap_warning = |z: &[u8]| {
+        let a = Archive::parse(z, &Limits::default()).unwrap();
+        a.warnings().iter().find(|w| w.contains("overlap")).cloned()
+    };
+    assert_eq!(overlap_warning(&z), None);
+    // Local headers are 31 bytes apart (30 + 1-byte name) + 4 data bytes.
+    let (a, b, c) = (0u32, 35, 70);
+    let mut reversed = z.clone();
+    set_offsets(&mut reversed, &[c, b, a]);
+    assert_eq!(overlap_warning(&reversed), None, "out of order, no overlap");
+    let mut shared = z.clone();
+    set_offsets(&mut shared, &[a, a, c]);
+    assert!(overlap_warning(&shared).unwrap().starts_with("1 entries"));
+    let mut both = z.clone();
+    set_offsets(&mut both, &[c, a, a]);
+    assert!(
+        overlap_warning(&both).unwrap().starts_with("1 entries"),
+        "out of order and overlapping"
+    );
+}
+
+#[test]
+fn names_pointing_outside_are_warned_once_with_the_first_three() {
+    let entries: &[(&str, &[u8], bool)] = &[
+        ("ok/..x", b"", false),
+        ("../up", b"", false),
+        ("a/../../b", b"", false),
+        ("/abs", b"", false),
+        ("C:x", b"", false),
+        ("..\\win", b"", false),
+    ];
+    let z = build(entries, b"", true);
+    let a = Archive::parse(&z, &Limits::default()).unwrap();
+    let w: Vec<&String> = a
+        .warnings()
+        .iter()
+        .filter(|w| w.contains("outside"))
+        .collect();
+    assert_eq!(w.len(), 1);
+    assert!(
+        w[0].ends_with(r#""../up", "a/../../b", "/abs""#),
+        "{}",
+        w[0]
+    );
+}

@@ -311,3 +311,63 @@ fn depth_is_bounded() {
     let doc = XmlDocument::parse(&data).unwrap();
     assert_eq!(XmlTree::build(&doc, 50), Err(AxmlError::TooDeep(50)));
 }
+
+#[test]
+fn build_only_keeps_wanted_elements_and_their_order() {
+    let name = |v| Attr {
+        ns: true,
+        name: "name",
+        res_id: Some(0x0101_0003),
+        value: AttrValue::Str(v),
+    };
+    let nodes = vec![
+        Node::Start("manifest", vec![]),
+        Node::Start("permission", vec![name("p.DECLARED")]),
+        // A wanted name under a skipped element stays skipped.
+        Node::Start("uses-permission", vec![name("p.HIDDEN")]),
+        Node::End("uses-permission"),
+        Node::End("permission"),
+        Node::Start("uses-permission", vec![name("p.USED")]),
+        Node::End("uses-permission"),
+        Node::Start("application", vec![]),
+        Node::Start("service", vec![]),
+        Node::End("service"),
+        Node::Start("activity", vec![name(".Main")]),
+        Node::End("activity"),
+        Node::End("application"),
+        Node::End("manifest"),
+    ];
+    let data = build(&nodes, Quirks::default());
+    let doc = XmlDocument::parse(&data).unwrap();
+    let tree = XmlTree::build_only(&doc, 64, &crate::apk::manifest::wanted).unwrap();
+    let names: Vec<&str> = tree.elements.iter().map(|e| &*e.name).collect();
+    assert_eq!(
+        names,
+        ["manifest", "uses-permission", "application", "activity"]
+    );
+    let root = tree.root().unwrap();
+    assert_eq!(root.children, [1, 2]);
+    assert_eq!(tree.elements[2].children, [3]);
+    assert_eq!(
+        tree.elements[1]
+            .attr(0x0101_0003, "name")
+            .and_then(|a| a.as_str()),
+        Some("p.USED")
+    );
+    // The whole tree has all seven.
+    assert_eq!(XmlTree::build(&doc, 64).unwrap().elements.len(), 7);
+}
+
+#[test]
+fn build_only_checks_depth_inside_skipped_elements() {
+    let mut nodes = vec![Node::Start("manifest", vec![])];
+    for _ in 0..100 {
+        nodes.push(Node::Start("skipped", vec![]));
+    }
+    let data = build(&nodes, Quirks::default());
+    let doc = XmlDocument::parse(&data).unwrap();
+    assert_eq!(
+        XmlTree::build_only(&doc, 50, &crate::apk::manifest::wanted),
+        Err(AxmlError::TooDeep(50))
+    );
+}
