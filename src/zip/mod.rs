@@ -64,7 +64,7 @@ pub enum ZipError {
     Inflate { name: String, msg: String },
 }
 
-/// What one pass over a stored name tells the index.
+/// What the directory needs to know about each stored name.
 struct NameScan {
     backslash: bool,
     suspicious: bool,
@@ -171,9 +171,9 @@ impl<'a> Archive<'a> {
                 .min(usize::try_from(declared).unwrap_or(usize::MAX)),
         );
         let mut r = Reader::with_base(cd, start);
-        // What one pass over each name found: `\` separators, and names that
-        // point outside the archive (absolute, `..` or NUL). Checked here, once,
-        // because a big APK has thousands of names.
+        // Each name is scanned once, as its record is read, for `\` separators
+        // and for pointing outside the archive (absolute, `..` or NUL): a big
+        // APK has thousands of names.
         let mut backslashed = 0usize;
         let mut suspicious: Vec<String> = Vec::new();
         while r.remaining() >= 4 {
@@ -196,7 +196,7 @@ impl<'a> Archive<'a> {
                 entries.len()
             ));
         }
-        // Record indices sorted by name for binary-search lookups; the sort is
+        // (name, record) pairs sorted by name for binary-search lookups; the sort is
         // stable, so the first of equal names comes first, and it finds the
         // long sorted runs writers leave. A sort cannot be flooded the way a
         // hash map can by names crafted to collide.
