@@ -13,6 +13,9 @@ appended to runs.log:
 
     target execs seconds cov_at_start cov ft crashes last_cov_gain_at_s stopped_by
 
+cov_at_start is libFuzzer's INITED line (the corpus loaded); last_cov_gain_at_s
+counts from the start of the run.
+
 `stopped_by` is `plateau` (coverage flat for the whole window: saturated at
 this corpus and these mutators), `max` (still growing when time ran out) or
 `exit` (libFuzzer stopped on its own: a crash, timeout or OOM — see artifacts/).
@@ -66,9 +69,12 @@ def main() -> int:
             m = STATUS.match(line)
             if m:
                 state["execs"], state["cov"], state["ft"] = int(m[1]), int(m[2]), int(m[3])
-                if state["best"] < 0:
-                    state["cov0"] = state["cov"]
-                if state["cov"] > state["best"]:
+                # Coverage counts from INITED (the corpus loaded); the lines
+                # before it are the corpus being read in.
+                if "INITED" in line:
+                    state["cov0"] = state["best"] = state["cov"]
+                    state["gain_at"] = now
+                elif state["best"] >= 0 and state["cov"] > state["best"]:
                     state["best"], state["gain_at"] = state["cov"], now
             m = re.search(r"stat::number_of_executed_units: *(\d+)", line)
             if m:

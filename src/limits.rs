@@ -3,8 +3,8 @@
 //! A package is untrusted input: no size, count or depth read from it is used
 //! to allocate or loop without first being held to one of these. Bounds that
 //! no real package comes near are constants beside the code they guard:
-//! 64 certificates and signers per PKCS#7 structure, 32 signers, certificates
-//! and digests per v2/v3 signer, 16 Mach-O slices, 4096 load commands, 64 blobs
+//! 64 signers per PKCS#7 structure, 32 signers per v2/v3 block and 32 digests,
+//! signatures and attributes per signer, 16 Mach-O slices, 4096 load commands, 64 blobs
 //! per code signature, 16 MiB per code signature, 10 JAR signers, 4096 items per
 //! resource bag, 512 nested bundles and localized names per IPA.
 
@@ -27,6 +27,14 @@ pub struct Limits {
     pub max_xml_depth: usize,
     /// Arrays/dictionaries nested inside each other in a plist.
     pub max_plist_depth: usize,
+    /// Bytes in one string pool (binary XML or resource table). Pools are
+    /// read in place, so this bounds the work one lookup can cause, not an
+    /// allocation; framework-res's 9 MB global pool is the largest we know.
+    pub max_string_pool: usize,
+    /// Certificates one signer may carry: a PKCS#7/CMS certificate set, a
+    /// v2/v3 signer's list, a provisioning profile's developer certificates.
+    /// Real ones carry 1–4.
+    pub max_certificates: usize,
 }
 
 impl Default for Limits {
@@ -40,13 +48,15 @@ impl Default for Limits {
             max_reference_depth: 16,
             max_xml_depth: 256,
             max_plist_depth: 128,
+            max_string_pool: 32 << 20,
+            max_certificates: 32,
         }
     }
 }
 
 impl Limits {
     /// The names `set` accepts, with what each bounds.
-    pub const NAMES: [(&'static str, &'static str); 7] = [
+    pub const NAMES: [(&'static str, &'static str); 9] = [
         ("max-entries", "central-directory records read"),
         ("max-entry-size", "bytes one entry may inflate to"),
         (
@@ -63,6 +73,8 @@ impl Limits {
         ),
         ("max-xml-depth", "binary XML element nesting"),
         ("max-plist-depth", "plist array/dictionary nesting"),
+        ("max-string-pool", "bytes in one string pool"),
+        ("max-certificates", "certificates one signer may carry"),
     ];
 
     /// Set one limit from `name=value` (the CLI's `--limit`).
@@ -83,6 +95,8 @@ impl Limits {
             "max-reference-depth" => self.max_reference_depth = size,
             "max-xml-depth" => self.max_xml_depth = size,
             "max-plist-depth" => self.max_plist_depth = size,
+            "max-string-pool" => self.max_string_pool = size,
+            "max-certificates" => self.max_certificates = size,
             other => {
                 let known: Vec<&str> = Limits::NAMES.iter().map(|(n, _)| *n).collect();
                 return Err(format!(
@@ -104,6 +118,13 @@ mod tests {
         let mut l = Limits::default();
         l.set("max-entries=10").unwrap();
         assert_eq!(l.max_entries, 10);
+        l.set("max-string-pool=4096").unwrap();
+        l.set("max-certificates=2").unwrap();
+        assert_eq!((l.max_string_pool, l.max_certificates), (4096, 2));
+        // Every documented name is accepted.
+        for (name, _) in Limits::NAMES {
+            l.set(&format!("{name}=1")).unwrap();
+        }
         assert!(l.set("max-entries").is_err());
         assert!(l.set("nope=1").is_err());
         assert!(l.set("max-ratio=x").is_err());

@@ -223,3 +223,66 @@ fn check_fails_and_names_each_wrong_field() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The two limits on what a signer and a string pool may hold, hit on purpose:
+/// each is named in what the user sees.
+#[test]
+fn limits_on_certificates_and_string_pools_are_named_when_hit() {
+    let signed = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/signing/rsa-2048-v1v2v3.apk");
+    let out = bin()
+        .args(["--json", "--limit", "max-certificates=0"])
+        .arg(&signed)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = v["warnings"].to_string();
+    // v1 (PKCS#7), v2 and v3 signer lists all refuse the one certificate.
+    assert_eq!(
+        warnings.matches("max-certificates").count(),
+        3,
+        "{warnings}"
+    );
+    assert_eq!(v["signers"].as_array().map(Vec::len), Some(0));
+
+    let verify = bin()
+        .args(["verify", "--limit", "max-certificates=0"])
+        .arg(&signed)
+        .output()
+        .unwrap();
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("max-certificates"));
+
+    // iOS: the profile's CMS and the code signature's CMS.
+    let ipa = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ios/apple-resigned.ipa");
+    let out = bin()
+        .args(["--json", "--limit", "max-certificates=0"])
+        .arg(&ipa)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = v["warnings"].to_string();
+    assert_eq!(
+        warnings.matches("max-certificates").count(),
+        2,
+        "{warnings}"
+    );
+
+    // The manifest's string pool is a few hundred bytes: 64 is too few.
+    let out = bin()
+        .args(["--limit", "max-string-pool=64"])
+        .arg(fixture("string-label-locales.apk"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("max-string-pool"));
+}
+
+#[test]
+fn help_names_every_limit() {
+    let out = bin().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for (name, _) in apkinfo::Limits::NAMES {
+        assert!(help.contains(name), "--help does not name {name}");
+    }
+}

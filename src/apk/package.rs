@@ -89,7 +89,7 @@ impl<'a> Apk<'a> {
     /// Parse the resource table (lazily indexed; cheap).
     fn table(&self, warnings: &mut Vec<String>) -> Option<ResourceTable<'_>> {
         let data = self.resources.as_deref()?;
-        match ResourceTable::parse(data) {
+        match ResourceTable::parse_limited(data, self.limits.max_string_pool) {
             Ok(t) => {
                 warnings.extend(t.warnings().iter().map(|w| format!("resources.arsc: {w}")));
                 Some(t)
@@ -245,7 +245,7 @@ fn read_manifest_with(
         return Ok(None);
     };
     let bytes = zip.read(entry)?;
-    let doc = XmlDocument::parse(&bytes)?;
+    let doc = XmlDocument::parse_limited(&bytes, limits.max_string_pool)?;
     Ok(Some(XmlTree::build_only(&doc, limits.max_xml_depth, keep)?))
 }
 

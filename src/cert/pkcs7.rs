@@ -13,6 +13,8 @@ pub enum Pkcs7Error {
     Malformed { at: usize, what: &'static str },
     #[error("PKCS#7 content type is {0}, not signedData")]
     NotSignedData(String),
+    #[error("PKCS#7 holds more than {0} certificates (the max-certificates limit)")]
+    TooManyCertificates(usize),
 }
 
 /// The signer's identifier: issuer and serial, or a subject key identifier.
@@ -115,7 +117,13 @@ fn algorithm(c: &mut Cursor<'_>) -> Result<String, Pkcs7Error> {
 
 const SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
 
+/// Parse with the default [`Limits`](crate::Limits).
 pub fn parse(data: &[u8]) -> Result<SignedData<'_>, Pkcs7Error> {
+    parse_limited(data, crate::Limits::default().max_certificates)
+}
+
+/// Parse, refusing a certificate set of more than `max_certificates`.
+pub fn parse_limited(data: &[u8], max_certificates: usize) -> Result<SignedData<'_>, Pkcs7Error> {
     let mut top = Cursor {
         data,
         base: 0,
@@ -154,7 +162,10 @@ pub fn parse(data: &[u8]) -> Result<SignedData<'_>, Pkcs7Error> {
     let mut certificates = Vec::new();
     if sd.peek_context() == Some(0) {
         let (_, _, mut set) = sd.next("certificates expected")?;
-        while !set.is_empty() && certificates.len() < MAX_ITEMS {
+        while !set.is_empty() {
+            if certificates.len() >= max_certificates {
+                return Err(Pkcs7Error::TooManyCertificates(max_certificates));
+            }
             let (any, raw, _) = set.next("certificate expected")?;
             // Only X.509 certificates (SEQUENCE); attribute certs etc. are skipped.
             if any.tag() == Tag::Sequence && any.class() == Class::Universal {

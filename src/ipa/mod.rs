@@ -259,11 +259,13 @@ impl<'a> Ipa<'a> {
             .or_else(|| self.string("CFBundleName"));
         let provisioning = self
             .read(&format!("{}embedded.mobileprovision", self.app), MAX_PLIST)
-            .and_then(|d| match profile::read(&d, &mut warnings) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    warnings.push(e.to_string());
-                    None
+            .and_then(|d| {
+                match profile::read_limited(&d, self.limits.max_certificates, &mut warnings) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        warnings.push(e.to_string());
+                        None
+                    }
                 }
             });
         let (architectures, signers, code_signature) = self.executable(&mut warnings);
@@ -479,7 +481,7 @@ impl<'a> Ipa<'a> {
             warnings.push(format!("{path}: ad-hoc signature (no certificate)"));
             return (archs, Vec::new(), code_signature);
         };
-        let sd = match pkcs7::parse(cms) {
+        let sd = match pkcs7::parse_limited(cms, self.limits.max_certificates) {
             Ok(sd) => sd,
             Err(e) => {
                 warnings.push(format!("{path}: code signature: {e}"));

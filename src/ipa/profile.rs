@@ -17,12 +17,13 @@ pub enum ProfileError {
     Plist(String),
 }
 
-/// Bound on DeveloperCertificates described.
-const MAX_CERTS: usize = 32;
-
 /// Parse the plist out of a profile; a bare plist (unsigned) is accepted too.
 pub fn plist(data: &[u8]) -> Result<Value, ProfileError> {
-    let content = match pkcs7::parse(data) {
+    plist_limited(data, crate::Limits::default().max_certificates)
+}
+
+fn plist_limited(data: &[u8], max_certificates: usize) -> Result<Value, ProfileError> {
+    let content = match pkcs7::parse_limited(data, max_certificates) {
         Ok(sd) => sd.content.ok_or(ProfileError::NoContent)?,
         Err(e) if !data.starts_with(b"<?xml") && !data.starts_with(b"bplist") => {
             return Err(e.into())
@@ -37,8 +38,18 @@ fn date(v: Option<&Value>) -> Option<String> {
     Some(d.to_xml_format())
 }
 
+/// Read a profile with the default [`Limits`](crate::Limits).
 pub fn read(data: &[u8], warnings: &mut Vec<String>) -> Result<ProvisioningReport, ProfileError> {
-    let value = plist(data)?;
+    read_limited(data, crate::Limits::default().max_certificates, warnings)
+}
+
+/// Read a profile; at most `max_certificates` developer certificates are described.
+pub fn read_limited(
+    data: &[u8],
+    max_certificates: usize,
+    warnings: &mut Vec<String>,
+) -> Result<ProvisioningReport, ProfileError> {
+    let value = plist_limited(data, max_certificates)?;
     let dict = value
         .as_dictionary()
         .ok_or_else(|| ProfileError::Plist("top level is not a dictionary".into()))?;
@@ -84,8 +95,14 @@ pub fn read(data: &[u8], warnings: &mut Vec<String>) -> Result<ProvisioningRepor
         .get("DeveloperCertificates")
         .and_then(Value::as_array)
         .map(|a| {
+            if a.len() > max_certificates {
+                warnings.push(format!(
+                    "profile lists {} developer certificates; the first {max_certificates} are described (the max-certificates limit)",
+                    a.len()
+                ));
+            }
             a.iter()
-                .take(MAX_CERTS)
+                .take(max_certificates)
                 .filter_map(Value::as_data)
                 .map(|der| {
                     let (c, err) = cert::describe_lenient(der);

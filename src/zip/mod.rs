@@ -282,6 +282,11 @@ impl<'a> Archive<'a> {
         })
     }
 
+    /// The limits this archive is read under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// What was odd but tolerated.
     pub fn warnings(&self) -> &[String] {
         &self.warnings

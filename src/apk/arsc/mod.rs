@@ -129,8 +129,17 @@ pub struct ResourceTable<'a> {
 }
 
 impl<'a> ResourceTable<'a> {
-    /// Walk the chunk headers of a resources.arsc. Entries are not decoded.
+    /// Walk the chunk headers of a resources.arsc with the default
+    /// [`Limits`](crate::Limits). Entries are not decoded.
     pub fn parse(data: &'a [u8]) -> Result<ResourceTable<'a>, ArscError> {
+        ResourceTable::parse_limited(data, crate::Limits::default().max_string_pool)
+    }
+
+    /// Walk the chunk headers, refusing a string pool over `max_string_pool` bytes.
+    pub fn parse_limited(
+        data: &'a [u8],
+        max_string_pool: usize,
+    ) -> Result<ResourceTable<'a>, ArscError> {
         let mut top = ChunkIter::new(data, 0);
         let table = match top.next() {
             Some(c) => c?,
@@ -168,7 +177,7 @@ impl<'a> ResourceTable<'a> {
             let at = child.offset.saturating_add(header_size);
             match child.header.kind {
                 ChunkType::StringPool if out.strings.is_none() => {
-                    let pool = StringPool::parse(child.data)
+                    let pool = StringPool::parse_limited(child.data, max_string_pool)
                         .map_err(|source| ArscError::StringPool { at, source })?;
                     if let Some(n) = pool.clamped_from() {
                         out.warnings.push(format!(
@@ -179,7 +188,7 @@ impl<'a> ResourceTable<'a> {
                     out.strings = Some(pool);
                 }
                 ChunkType::TablePackage => {
-                    let pkg = parse_package(child, at, &mut out.warnings)?;
+                    let pkg = parse_package(child, at, max_string_pool, &mut out.warnings)?;
                     out.packages.push(pkg);
                 }
                 _ => out.warnings.push(format!(
@@ -317,6 +326,7 @@ impl<'a> ResourceTable<'a> {
 fn parse_package<'a>(
     chunk: Chunk<'a>,
     at: usize,
+    max_string_pool: usize,
     warnings: &mut Vec<String>,
 ) -> Result<Package<'a>, ArscError> {
     let header_size = usize::from(chunk.header.header_size);
@@ -359,7 +369,7 @@ fn parse_package<'a>(
         let abs = at.saturating_add(rel);
         match child.header.kind {
             ChunkType::StringPool => {
-                let pool = StringPool::parse(child.data)
+                let pool = StringPool::parse_limited(child.data, max_string_pool)
                     .map_err(|source| ArscError::StringPool { at: abs, source })?;
                 // Pools are told apart by the offsets in the header; files
                 // with bogus offsets get the first pool as types, then keys.

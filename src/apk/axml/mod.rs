@@ -46,7 +46,16 @@ pub struct XmlDocument<'a> {
 }
 
 impl<'a> XmlDocument<'a> {
+    /// Parse with the default [`Limits`](crate::Limits).
     pub fn parse(data: &'a [u8]) -> Result<XmlDocument<'a>, AxmlError> {
+        XmlDocument::parse_limited(data, crate::Limits::default().max_string_pool)
+    }
+
+    /// Parse, refusing a string pool over `max_string_pool` bytes.
+    pub fn parse_limited(
+        data: &'a [u8],
+        max_string_pool: usize,
+    ) -> Result<XmlDocument<'a>, AxmlError> {
         let mut warnings = Vec::new();
         let header = ChunkHeader::parse(data, 0).ok_or(AxmlError::TooShort(data.len()))?;
         // Android's ResXMLTree checks sizes, not the type; packers exploit both.
@@ -90,7 +99,7 @@ impl<'a> XmlDocument<'a> {
             let at = start.saturating_add(chunk.offset);
             match chunk.header.kind {
                 ChunkType::StringPool if strings.is_none() => {
-                    let pool = StringPool::parse(chunk.data)?;
+                    let pool = StringPool::parse_limited(chunk.data, max_string_pool)?;
                     if let Some(claimed) = pool.clamped_from() {
                         warnings.push(format!(
                             "string pool at byte {at} claims {claimed} strings, has room for {}",

@@ -22,6 +22,8 @@ pub enum StringPoolError {
     OutOfRange { index: u32, count: usize },
     #[error("string #{index} lies outside the pool (offset {offset})")]
     BadOffset { index: u32, offset: usize },
+    #[error("string pool of {size} bytes is over the max-string-pool limit of {limit}")]
+    TooLarge { size: usize, limit: usize },
 }
 
 /// A borrowed view of one string-pool chunk.
@@ -39,6 +41,18 @@ pub struct StringPool<'a> {
 }
 
 impl<'a> StringPool<'a> {
+    /// Parse a string pool chunk no bigger than `limit` bytes
+    /// ([`Limits::max_string_pool`](crate::Limits)).
+    pub fn parse_limited(chunk: &'a [u8], limit: usize) -> Result<StringPool<'a>, StringPoolError> {
+        if chunk.len() > limit {
+            return Err(StringPoolError::TooLarge {
+                size: chunk.len(),
+                limit,
+            });
+        }
+        StringPool::parse(chunk)
+    }
+
     /// Parse a string pool chunk (`chunk` starts at its `ResChunk_header`).
     pub fn parse(chunk: &'a [u8]) -> Result<StringPool<'a>, StringPoolError> {
         let header_size = crate::bytes::u16_at(chunk, 2).map_or(0, usize::from);

@@ -44,7 +44,12 @@ pub fn read(zip: &Archive<'_>, idsig: Option<&[u8]>) -> Signatures {
                     Scheme::V31 => BlockId::V31,
                 };
                 let Some(pair) = block.get(id) else { continue };
-                match v2v3::parse(pair.value, pair.offset, scheme) {
+                match v2v3::parse(
+                    pair.value,
+                    pair.offset,
+                    scheme,
+                    zip.limits().max_certificates,
+                ) {
                     Ok(signers) => {
                         for s in signers {
                             let Some(first) = s.certificates.first() else {

@@ -59,7 +59,7 @@ pub fn signers(zip: &Archive<'_>, warnings: &mut Vec<String>) -> Vec<V1Signer> {
                 continue;
             }
         };
-        let sd = match pkcs7::parse(&data) {
+        let sd = match pkcs7::parse_limited(&data, zip.limits().max_certificates) {
             Ok(sd) => sd,
             Err(e) => {
                 warnings.push(format!("{block}: {e}"));

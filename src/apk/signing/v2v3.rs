@@ -56,7 +56,13 @@ pub struct SchemeSigner<'a> {
 }
 
 /// Parse the value of a v2/v3/v3.1 pair. `base` is its offset in the file.
-pub fn parse(value: &[u8], base: usize, scheme: Scheme) -> Result<Vec<SchemeSigner<'_>>, String> {
+/// A signer carrying more than `max_certificates` certificates is an error.
+pub fn parse(
+    value: &[u8],
+    base: usize,
+    scheme: Scheme,
+    max_certificates: usize,
+) -> Result<Vec<SchemeSigner<'_>>, String> {
     let mut outer = LengthPrefixed::new(value, base);
     let mut list = outer
         .seq()
@@ -72,7 +78,7 @@ pub fn parse(value: &[u8], base: usize, scheme: Scheme) -> Result<Vec<SchemeSign
         let n = out.len() + 1;
         let signer = list
             .seq()
-            .and_then(|s| signer(s, scheme))
+            .and_then(|s| signer(s, scheme, max_certificates))
             .map_err(|e| format!("{} signer #{n}: {e}", scheme.name()))?;
         out.push(signer);
     }
@@ -82,7 +88,11 @@ pub fn parse(value: &[u8], base: usize, scheme: Scheme) -> Result<Vec<SchemeSign
     Ok(out)
 }
 
-fn signer(mut s: LengthPrefixed<'_>, scheme: Scheme) -> Result<SchemeSigner<'_>, String> {
+fn signer(
+    mut s: LengthPrefixed<'_>,
+    scheme: Scheme,
+    max_certificates: usize,
+) -> Result<SchemeSigner<'_>, String> {
     let (sd_at, signed_data) = s.item()?;
     let mut sd = LengthPrefixed::new(signed_data, sd_at);
     let mut digests = Vec::new();
@@ -93,7 +103,12 @@ fn signer(mut s: LengthPrefixed<'_>, scheme: Scheme) -> Result<SchemeSigner<'_>,
     }
     let mut certificates = Vec::new();
     let mut seq = sd.seq()?;
-    while !seq.is_empty() && certificates.len() < MAX_ITEMS {
+    while !seq.is_empty() {
+        if certificates.len() >= max_certificates {
+            return Err(format!(
+                "more than {max_certificates} certificates (the max-certificates limit)"
+            ));
+        }
         certificates.push(seq.item()?.1);
     }
     let (mut min_sdk, mut max_sdk) = (None, None);

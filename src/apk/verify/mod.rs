@@ -89,7 +89,12 @@ pub fn verify(
                  out: &mut VerificationReport|
      -> Option<Vec<v2v3::SchemeSigner<'_>>> {
         let pair = block.as_ref()?.get(id)?;
-        match v2v3::parse(pair.value, pair.offset, scheme) {
+        match v2v3::parse(
+            pair.value,
+            pair.offset,
+            scheme,
+            zip.limits().max_certificates,
+        ) {
             Ok(s) => Some(s),
             Err(e) => {
                 out.errors

@@ -332,7 +332,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
 
     let mut signed_names: Vec<BTreeSet<String>> = Vec::new();
     for (sf_name, sf_bytes, block) in &signers {
-        let sd = match pkcs7::parse(block) {
+        let sd = match pkcs7::parse_limited(block, zip.limits().max_certificates) {
             Ok(sd) => sd,
             Err(e) => {
                 err(&mut r, "JAR_SIG_PARSE_EXCEPTION", format!("{sf_name}: {e}"));
