@@ -224,18 +224,27 @@ fn check_fails_and_names_each_wrong_field() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `inspect --json --limit max-certificates=0 FILE`: exit status and the report.
+fn inspect_with_no_certificates_allowed(path: &Path) -> (Option<i32>, serde_json::Value) {
+    let out = bin()
+        .args(["--json", "--limit", "max-certificates=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
 /// The two limits on what a signer and a string pool may hold, hit on purpose:
 /// each is named in what the user sees.
 #[test]
 fn limits_on_certificates_and_string_pools_are_named_when_hit() {
-    let signed = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/signing/rsa-2048-v1v2v3.apk");
-    let out = bin()
-        .args(["--json", "--limit", "max-certificates=0"])
-        .arg(&signed)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let signed = root.join("fixtures/signing/rsa-2048-v1v2v3.apk");
+    let (code, v) = inspect_with_no_certificates_allowed(&signed);
+    assert_eq!(code, Some(0));
     let warnings = v["warnings"].to_string();
     // v1 (PKCS#7), v2 and v3 signer lists all refuse the one certificate.
     assert_eq!(
@@ -254,13 +263,8 @@ fn limits_on_certificates_and_string_pools_are_named_when_hit() {
     assert!(String::from_utf8_lossy(&verify.stdout).contains("max-certificates"));
 
     // iOS: the profile's CMS and the code signature's CMS.
-    let ipa = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ios/apple-resigned.ipa");
-    let out = bin()
-        .args(["--json", "--limit", "max-certificates=0"])
-        .arg(&ipa)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, v) =
+        inspect_with_no_certificates_allowed(&root.join("fixtures/ios/apple-resigned.ipa"));
     let warnings = v["warnings"].to_string();
     assert_eq!(
         warnings.matches("max-certificates").count(),
