@@ -40,6 +40,8 @@ def main() -> int:
     ap.add_argument("--max", type=int, default=1800)
     ap.add_argument("--bin", default=os.path.join(HERE, "target/assert/x86_64-unknown-linux-gnu/release"))
     ap.add_argument("--round", default="")
+    ap.add_argument("--extra", action="append", default=[],
+                    help="another libFuzzer flag, e.g. --extra=-detect_leaks=0")
     a = ap.parse_args()
 
     t = a.target
@@ -53,6 +55,7 @@ def main() -> int:
         "-rss_limit_mb=2048",
         "-timeout=10",
         "-print_final_stats=1",
+        *a.extra,
         f"corpus/{t}",
     ]
     start = time.time()
@@ -81,7 +84,14 @@ def main() -> int:
                 state["execs"] = int(m[1])
 
     stopped = "exit"
-    with open(os.path.join(HERE, "logs", f"{t}.sat.log"), "w", buffering=1) as log:
+    # Earlier runs' logs are kept as TARGET.sat.N.log.
+    log_path = os.path.join(HERE, "logs", f"{t}.sat.log")
+    if os.path.exists(log_path):
+        n = 1
+        while os.path.exists(os.path.join(HERE, "logs", f"{t}.sat.{n}.log")):
+            n += 1
+        os.rename(log_path, os.path.join(HERE, "logs", f"{t}.sat.{n}.log"))
+    with open(log_path, "w", buffering=1) as log:
         log.write(" ".join(cmd) + "\n")
         p = subprocess.Popen(cmd, cwd=HERE, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
                              errors="replace")
