@@ -18,11 +18,7 @@ pub enum ProfileError {
 }
 
 /// Parse the plist out of a profile; a bare plist (unsigned) is accepted too.
-pub fn plist(data: &[u8]) -> Result<Value, ProfileError> {
-    plist_limited(data, crate::Limits::default().max_certificates)
-}
-
-fn plist_limited(data: &[u8], max_certificates: usize) -> Result<Value, ProfileError> {
+fn plist(data: &[u8], max_certificates: usize) -> Result<Value, ProfileError> {
     let content = match pkcs7::parse_limited(data, max_certificates) {
         Ok(sd) => sd.content.ok_or(ProfileError::NoContent)?,
         Err(e) if !data.starts_with(b"<?xml") && !data.starts_with(b"bplist") => {
@@ -49,7 +45,7 @@ pub fn read_limited(
     max_certificates: usize,
     warnings: &mut Vec<String>,
 ) -> Result<ProvisioningReport, ProfileError> {
-    let value = plist_limited(data, max_certificates)?;
+    let value = plist(data, max_certificates)?;
     let dict = value
         .as_dictionary()
         .ok_or_else(|| ProfileError::Plist("top level is not a dictionary".into()))?;

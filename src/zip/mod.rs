@@ -174,7 +174,7 @@ impl<'a> Archive<'a> {
         // Each name is scanned once, as its record is read, for `\` separators
         // and for pointing outside the archive (absolute, `..` or NUL): a big
         // APK has thousands of names.
-        let mut backslashed = 0usize;
+        let mut slashed: Vec<(String, u32)> = Vec::new();
         let mut suspicious: Vec<String> = Vec::new();
         while r.remaining() >= 4 {
             if entries.len() >= limits.max_entries {
@@ -184,7 +184,10 @@ impl<'a> Archive<'a> {
             }
             let rec = CentralRecord::read(&mut r)?;
             let scan = NameScan::of(rec.name);
-            backslashed += usize::from(scan.backslash);
+            if scan.backslash {
+                let index = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+                slashed.push((rec.name_normalized().into_owned(), index));
+            }
             if scan.suspicious && suspicious.len() < 3 {
                 suspicious.push(format!("{:?}", rec.name_lossy()));
             }
@@ -255,18 +258,7 @@ impl<'a> Archive<'a> {
                 suspicious.join(", ")
             ));
         }
-        let mut slashed: Vec<(String, u32)> = Vec::with_capacity(backslashed);
-        if backslashed > 0 {
-            for (i, e) in entries.iter().enumerate() {
-                if e.name.contains(&b'\\') {
-                    slashed.push((
-                        e.name_normalized().into_owned(),
-                        u32::try_from(i).unwrap_or(u32::MAX),
-                    ));
-                }
-            }
-            slashed.sort();
-        }
+        slashed.sort();
         Ok(Archive {
             data,
             entries,
