@@ -223,7 +223,7 @@ fn fuzz_regressions_replay_in_process() {
         let start = Instant::now();
         if let Ok(a) = apkinfo::zip::Archive::parse(&data, &limits) {
             for e in a.entries() {
-                let _ = a.read(e);
+                let _ = a.read(&e);
             }
         }
         if let Ok(doc) = apkinfo::apk::axml::XmlDocument::parse(&data) {

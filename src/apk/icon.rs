@@ -126,7 +126,9 @@ fn adaptive(
     let entry = zip
         .find(path)
         .ok_or_else(|| format!("icon file {path} is missing from the archive"))?;
-    let data = zip.read_capped(entry, 1 << 20).map_err(|e| e.to_string())?;
+    let data = zip
+        .read_capped(&entry, 1 << 20)
+        .map_err(|e| e.to_string())?;
     let doc = XmlDocument::parse_limited(&data, zip.limits().max_string_pool)
         .map_err(|e| format!("{path}: {e}"))?;
     let tree = XmlTree::build(&doc, 32).map_err(|e| format!("{path}: {e}"))?;

@@ -69,7 +69,7 @@ impl<'a> Apk<'a> {
                 .iter()
                 .map(|w| format!("AndroidManifest.xml: {w}")),
         );
-        let resources = match zip.find("resources.arsc").map(|e| zip.read(e)) {
+        let resources = match zip.find("resources.arsc").map(|e| zip.read(&e)) {
             Some(Ok(r)) => Some(r),
             Some(Err(e)) => {
                 warnings.push(format!("resources.arsc unreadable: {e}"));
@@ -155,10 +155,7 @@ impl<'a> Apk<'a> {
     /// Native ABIs: folder names under `lib/` that hold at least one file.
     pub fn abis(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for e in self.zip.entries() {
-            if !(e.name.starts_with(b"lib/") || e.name.starts_with(b"lib\\")) {
-                continue;
-            }
+        for e in self.zip.with_prefix("lib/") {
             let name = e.name_normalized();
             let mut parts = name.split('/');
             if let (Some("lib"), Some(abi), Some(file)) = (parts.next(), parts.next(), parts.next())
@@ -208,7 +205,7 @@ impl<'a> Apk<'a> {
             path: path.to_string(),
             msg: "missing from the archive".into(),
         })?;
-        Ok(self.zip.read(e)?)
+        Ok(self.zip.read(&e)?)
     }
 
     /// The chosen icon as PNG bytes (PNG passes through untouched; WebP and
@@ -244,7 +241,7 @@ fn read_manifest_with(
     let Some(entry) = zip.find("AndroidManifest.xml") else {
         return Ok(None);
     };
-    let bytes = zip.read(entry)?;
+    let bytes = zip.read(&entry)?;
     let doc = XmlDocument::parse_limited(&bytes, limits.max_string_pool)?;
     Ok(Some(XmlTree::build_only(&doc, limits.max_xml_depth, keep)?))
 }

@@ -173,7 +173,7 @@ fn is_junk(name: &str) -> bool {
 impl<'a> Ipa<'a> {
     /// Does this archive look like an IPA (a `Payload/` folder anywhere)?
     pub fn is_ipa(zip: &Archive<'_>) -> bool {
-        zip.entries().iter().any(|e| {
+        zip.entries().any(|e| {
             // Cheap byte checks first: an APK has thousands of entries.
             let maybe = e.name.starts_with(b"Payload")
                 || e.name
@@ -199,7 +199,6 @@ impl<'a> Ipa<'a> {
         // Main app: `[prefix/]Payload/<X>.app/Info.plist`, the shallowest one.
         let mut apps: Vec<String> = zip
             .entries()
-            .iter()
             .map(|e| e.name_normalized())
             .filter(|n| !is_junk(n))
             .filter_map(|n| {
@@ -220,7 +219,7 @@ impl<'a> Ipa<'a> {
         }
         let info_path = format!("{app}Info.plist");
         let entry = find(&zip, &info_path).ok_or(IpaError::NoAppBundle)?;
-        let bytes = zip.read_capped(entry, MAX_PLIST)?;
+        let bytes = zip.read_capped(&entry, MAX_PLIST)?;
         let info = plist_value_limited(&bytes, limits.max_plist_depth)
             .map_err(|msg| IpaError::Plist {
                 path: info_path.clone(),
@@ -248,7 +247,7 @@ impl<'a> Ipa<'a> {
     }
 
     fn read(&self, path: &str, cap: u64) -> Option<std::borrow::Cow<'a, [u8]>> {
-        find(&self.zip, path).and_then(|e| self.zip.read_capped(e, cap).ok())
+        find(&self.zip, path).and_then(|e| self.zip.read_capped(&e, cap).ok())
     }
 
     pub fn report(&self, path: &str) -> Report {
@@ -414,7 +413,7 @@ impl<'a> Ipa<'a> {
             if lang.contains('/') || out.len() >= 512 {
                 continue;
             }
-            let Ok(data) = self.zip.read_capped(e, MAX_PLIST) else {
+            let Ok(data) = self.zip.read_capped(&e, MAX_PLIST) else {
                 continue;
             };
             let Some(dict) = strings_file(&data) else {
@@ -444,7 +443,7 @@ impl<'a> Ipa<'a> {
             warnings.push(format!("executable {path} is missing"));
             return (Vec::new(), Vec::new(), None);
         };
-        let slices = match self.macho(entry) {
+        let slices = match self.macho(&entry) {
             Ok(s) => s,
             Err(e) => {
                 warnings.push(format!("{path}: {e}"));
@@ -590,7 +589,7 @@ impl<'a> Ipa<'a> {
             if !matches {
                 continue;
             }
-            let Ok(data) = self.zip.read_capped(e, 16 << 20) else {
+            let Ok(data) = self.zip.read_capped(&e, 16 << 20) else {
                 continue;
             };
             match cgbi::info(&data) {
@@ -654,7 +653,7 @@ impl<'a> Ipa<'a> {
             }
             let bundle_id = self
                 .zip
-                .read_capped(e, MAX_PLIST)
+                .read_capped(&e, MAX_PLIST)
                 .ok()
                 .and_then(|d| plist_value(&d).ok())
                 .and_then(|v| v.into_dictionary())
@@ -673,7 +672,7 @@ impl<'a> Ipa<'a> {
     }
 }
 
-fn find<'z, 'a>(zip: &'z Archive<'a>, path: &str) -> Option<&'z CentralRecord<'a>> {
+fn find<'a>(zip: &Archive<'a>, path: &str) -> Option<CentralRecord<'a>> {
     zip.find(path)
 }
 

@@ -94,17 +94,45 @@ impl NameScan {
     }
 }
 
+/// Where an entry's stored bytes lie: from its local header to the end of its
+/// data, the local name and extra field not counted (the 30-byte fixed part is).
+fn stored_span(e: &CentralRecord<'_>) -> (u64, u64) {
+    let at = e.local_header_offset;
+    (at, at.saturating_add(30).saturating_add(e.compressed_size))
+}
+
+/// The record offsets of the run of a name-sorted list whose names start with `prefix`.
+fn prefix_run<'l, N: AsRef<[u8]>>(
+    list: &'l [(N, usize)],
+    prefix: &'l [u8],
+) -> impl Iterator<Item = usize> + 'l {
+    let from = list.partition_point(|(n, _)| n.as_ref() < prefix);
+    list.get(from..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(move |(n, _)| n.as_ref().starts_with(prefix))
+        .map(|&(_, off)| off)
+}
+
 /// A parsed archive: the central directory, borrowed from the file's bytes.
+///
+/// Records are not kept: the directory was checked whole when the archive
+/// was parsed, and a record is re-read from it (46 bytes and a name) when
+/// asked for. A big APK has thousands of entries and a lookup reads a few.
 #[derive(Debug)]
 pub struct Archive<'a> {
     data: &'a [u8],
-    entries: Vec<CentralRecord<'a>>,
-    /// (name, record index), sorted by name; equal names in directory order.
-    index: Vec<(&'a [u8], u32)>,
+    /// The central directory's bytes and where they start in the file.
+    cd: &'a [u8],
+    /// Number of records in the directory.
+    count: usize,
+    /// (name, record offset in the file), sorted by name; equal names in
+    /// directory order.
+    index: Vec<(&'a [u8], usize)>,
     /// Names that appear more than once (the "master key" shape).
     duplicates: Vec<String>,
-    /// (`/`-spelled name, record index) for names written with `\`, sorted.
-    slashed: Vec<(String, u32)>,
+    /// (`/`-spelled name, record offset) for names written with `\`, sorted.
+    slashed: Vec<(String, usize)>,
     /// Where the central directory starts and where the end record is.
     pub cd_offset: usize,
     pub eocd_offset: usize,
@@ -113,6 +141,31 @@ pub struct Archive<'a> {
     limits: Limits,
     inflated_total: AtomicU64,
     warnings: Vec<String>,
+}
+
+/// The directory's records in directory order, re-read from the file.
+#[derive(Debug, Clone)]
+pub struct Records<'a> {
+    r: Reader<'a>,
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = CentralRecord<'a>;
+
+    fn next(&mut self) -> Option<CentralRecord<'a>> {
+        if self.r.remaining() < 4 {
+            return None;
+        }
+        // Every record read once already when the archive was parsed; an
+        // error here cannot happen, and would end the walk.
+        match CentralRecord::read(&mut self.r) {
+            Ok(rec) => Some(rec),
+            Err(_) => {
+                self.r = Reader::new(&[]);
+                None
+            }
+        }
+    }
 }
 
 impl<'a> Archive<'a> {
@@ -165,7 +218,7 @@ impl<'a> Archive<'a> {
 
         // Every record takes at least 46 bytes, so the directory's own size
         // bounds the count (the end record's count is not trusted for this).
-        let mut entries = Vec::with_capacity(
+        let mut index: Vec<(&'a [u8], usize)> = Vec::with_capacity(
             (cd_len / raw::CENTRAL_LEN)
                 .min(limits.max_entries)
                 .min(usize::try_from(declared).unwrap_or(usize::MAX)),
@@ -174,10 +227,18 @@ impl<'a> Archive<'a> {
         // Each name is scanned once, as its record is read, for `\` separators
         // and for pointing outside the archive (absolute, `..` or NUL): a big
         // APK has thousands of names.
-        let mut slashed: Vec<(String, u32)> = Vec::new();
+        let mut slashed: Vec<(String, usize)> = Vec::new();
         let mut suspicious: Vec<String> = Vec::new();
+        // Entries whose stored bytes overlap: the overlapping-files zip bomb and
+        // some tampering share local data between records. Android does not
+        // check; we say so. Writers put the directory in file order, so that is
+        // checked as the records go by, and a sort is only paid for archives
+        // that are not in file order.
+        let mut in_file_order = true;
+        let mut overlaps = 0usize;
+        let mut previous: Option<(u64, u64)> = None;
         while r.remaining() >= 4 {
-            if entries.len() >= limits.max_entries {
+            if index.len() >= limits.max_entries {
                 return Err(ZipError::TooManyEntries {
                     limit: limits.max_entries,
                 });
@@ -185,29 +246,44 @@ impl<'a> Archive<'a> {
             let rec = CentralRecord::read(&mut r)?;
             let scan = NameScan::of(rec.name);
             if scan.backslash {
-                let index = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-                slashed.push((rec.name_normalized().into_owned(), index));
+                slashed.push((rec.name_normalized().into_owned(), rec.record_offset));
             }
             if scan.suspicious && suspicious.len() < 3 {
                 suspicious.push(format!("{:?}", rec.name_lossy()));
             }
-            entries.push(rec);
+            let span = stored_span(&rec);
+            if let Some((at, end)) = previous {
+                in_file_order &= at <= span.0;
+                overlaps += usize::from(end > span.0);
+            }
+            previous = Some(span);
+            index.push((rec.name, rec.record_offset));
         }
-        if entries.len() as u64 != declared {
+        let count = index.len();
+        if count as u64 != declared {
             warnings.push(format!(
-                "end record declares {declared} entries, the central directory holds {}",
-                entries.len()
+                "end record declares {declared} entries, the central directory holds {count}"
             ));
+        }
+        if !in_file_order {
+            let mut spans: Vec<(u64, usize, u64)> = (Records {
+                r: Reader::with_base(cd, start),
+            })
+            .map(|rec| {
+                let (at, end) = stored_span(&rec);
+                (at, rec.record_offset, end)
+            })
+            .collect();
+            spans.sort_unstable();
+            overlaps = spans
+                .windows(2)
+                .filter(|w| matches!(w, [a, b] if a.2 > b.0))
+                .count();
         }
         // (name, record) pairs sorted by name for binary-search lookups; the sort is
         // stable, so the first of equal names comes first, and it finds the
         // long sorted runs writers leave. A sort cannot be flooded the way a
         // hash map can by names crafted to collide.
-        let mut index: Vec<(&'a [u8], u32)> = entries
-            .iter()
-            .zip(0u32..)
-            .map(|(e, i)| (e.name, i))
-            .collect();
         index.sort_by(|a, b| a.0.cmp(b.0));
         let mut duplicates = Vec::new();
         for pair in index.windows(2) {
@@ -221,32 +297,6 @@ impl<'a> Archive<'a> {
                 }
             }
         }
-        // Entries whose stored bytes overlap: the overlapping-files zip bomb and
-        // some tampering share local data between records. Android does not
-        // check; we say so. Writers put the directory in file order, so the
-        // sort is only paid for archives that are not.
-        let overlaps_next = |a: &CentralRecord<'_>, b: &CentralRecord<'_>| {
-            a.local_header_offset
-                .saturating_add(30)
-                .saturating_add(a.compressed_size)
-                > b.local_header_offset
-        };
-        let in_file_order = entries
-            .windows(2)
-            .all(|w| matches!(w, [a, b] if a.local_header_offset <= b.local_header_offset));
-        let overlaps = if in_file_order {
-            entries
-                .windows(2)
-                .filter(|w| matches!(w, [a, b] if overlaps_next(a, b)))
-                .count()
-        } else {
-            let mut by_offset: Vec<&CentralRecord<'_>> = entries.iter().collect();
-            by_offset.sort_unstable_by_key(|e| (e.local_header_offset, e.record_offset));
-            by_offset
-                .windows(2)
-                .filter(|w| matches!(w, [a, b] if overlaps_next(a, b)))
-                .count()
-        };
         if overlaps > 0 {
             warnings.push(format!(
                 "{overlaps} entries overlap the data of another entry (overlapping-files zip bomb or tampering)"
@@ -261,7 +311,8 @@ impl<'a> Archive<'a> {
         slashed.sort();
         Ok(Archive {
             data,
-            entries,
+            cd,
+            count,
             index,
             duplicates,
             slashed,
@@ -295,13 +346,31 @@ impl<'a> Archive<'a> {
     }
 
     /// Every central-directory record, in directory order (duplicates included).
-    pub fn entries(&self) -> &[CentralRecord<'a>] {
-        &self.entries
+    pub fn entries(&self) -> Records<'a> {
+        Records {
+            r: Reader::with_base(self.cd, self.cd_offset),
+        }
+    }
+
+    /// How many records the central directory holds.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The record at a file offset the directory scan found.
+    fn record_at(&self, at: usize) -> Option<CentralRecord<'a>> {
+        let mut r = Reader::with_base(self.cd, self.cd_offset);
+        r.skip(at.checked_sub(self.cd_offset)?).ok()?;
+        CentralRecord::read(&mut r).ok()
     }
 
     /// The first entry whose name is `name`. Names written with `\` by Windows
     /// tools are matched as if they used `/`.
-    pub fn find(&self, name: &str) -> Option<&CentralRecord<'a>> {
+    pub fn find(&self, name: &str) -> Option<CentralRecord<'a>> {
         let key = name.as_bytes();
         // The first of equal names: partition_point finds the leftmost.
         let at = self.index.partition_point(|&(n, _)| n < key);
@@ -309,14 +378,26 @@ impl<'a> Archive<'a> {
             .index
             .get(at)
             .filter(|&&(n, _)| n == key)
-            .and_then(|&(_, i)| self.entries.get(i as usize));
-        exact.or_else(|| {
+            .map(|&(_, off)| off);
+        let off = exact.or_else(|| {
             let at = self.slashed.partition_point(|(n, _)| n.as_str() < name);
             self.slashed
                 .get(at)
                 .filter(|(n, _)| n == name)
-                .and_then(|(_, i)| self.entries.get(*i as usize))
-        })
+                .map(|&(_, off)| off)
+        })?;
+        self.record_at(off)
+    }
+
+    /// Entries whose name (with `\` read as `/`) starts with `prefix`, in
+    /// name order: a range of the sorted index, not a walk of the directory.
+    pub fn with_prefix<'s>(
+        &'s self,
+        prefix: &'s str,
+    ) -> impl Iterator<Item = CentralRecord<'a>> + 's {
+        let plain = prefix_run(&self.index, prefix.as_bytes());
+        let slashed = prefix_run(&self.slashed, prefix.as_bytes());
+        plain.chain(slashed).filter_map(|off| self.record_at(off))
     }
 
     /// The stored (possibly compressed) bytes of an entry, located through its

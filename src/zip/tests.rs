@@ -62,11 +62,11 @@ fn reads_stored_and_deflated() {
         true,
     );
     let a = Archive::parse(&z, &Limits::default()).unwrap();
-    assert_eq!(a.entries().len(), 2);
+    assert_eq!(a.len(), 2);
     assert!(a.warnings().is_empty());
     let e = a.find("a.txt").unwrap();
-    assert!(matches!(a.read(e).unwrap(), Cow::Borrowed(b"hello")));
-    assert_eq!(a.read(a.find("b.txt").unwrap()).unwrap().len(), 5000);
+    assert!(matches!(a.read(&e).unwrap(), Cow::Borrowed(b"hello")));
+    assert_eq!(a.read(&a.find("b.txt").unwrap()).unwrap().len(), 5000);
     assert!(a.find("c.txt").is_none());
 }
 
@@ -75,7 +75,7 @@ fn prepended_data_with_fixed_offsets_and_without() {
     for fix in [true, false] {
         let z = build(&[("x", b"1", false)], &[0xAA; 100], fix);
         let a = Archive::parse(&z, &Limits::default()).unwrap();
-        assert_eq!(&*a.read(a.find("x").unwrap()).unwrap(), b"1");
+        assert_eq!(&*a.read(&a.find("x").unwrap()).unwrap(), b"1");
         assert_eq!(a.warnings().is_empty(), fix, "{:?}", a.warnings());
     }
 }
@@ -92,10 +92,49 @@ fn backslash_names_and_duplicates() {
         true,
     );
     let a = Archive::parse(&z, &Limits::default()).unwrap();
-    assert_eq!(&*a.read(a.find("res/a.png").unwrap()).unwrap(), b"A");
-    assert_eq!(&*a.read(a.find("x").unwrap()).unwrap(), b"1");
-    assert_eq!(a.entries().len(), 3);
+    assert_eq!(&*a.read(&a.find("res/a.png").unwrap()).unwrap(), b"A");
+    assert_eq!(&*a.read(&a.find("x").unwrap()).unwrap(), b"1");
+    assert_eq!(a.len(), 3);
     assert!(a.warnings().iter().any(|w| w.contains("more than once")));
+}
+
+#[test]
+fn prefix_ranges_take_backslash_names_and_records_re_read_in_directory_order() {
+    let z = build(
+        &[
+            ("lib/x86/b.so", b"B", false),
+            ("META-INF/CERT.SF", b"s", false),
+            ("lib\\arm64-v8a\\a.so", b"A", false),
+            ("libfoo", b"f", false),
+            ("lib/x86/b.so", b"C", false),
+        ],
+        b"",
+        true,
+    );
+    let a = Archive::parse(&z, &Limits::default()).unwrap();
+    let names = |it: &mut dyn Iterator<Item = crate::zip::CentralRecord<'_>>| {
+        it.map(|e| e.name_normalized().into_owned())
+            .collect::<Vec<_>>()
+    };
+    // Name order; both records of a repeated name; `\\` read as `/` and
+    // listed after the plain names; `libfoo` is not under `lib/`.
+    assert_eq!(
+        names(&mut a.with_prefix("lib/")),
+        ["lib/x86/b.so", "lib/x86/b.so", "lib/arm64-v8a/a.so"]
+    );
+    assert_eq!(names(&mut a.with_prefix("META-INF/")), ["META-INF/CERT.SF"]);
+    assert!(a.with_prefix("res/").next().is_none());
+    assert_eq!(
+        names(&mut a.entries()),
+        [
+            "lib/x86/b.so",
+            "META-INF/CERT.SF",
+            "lib/arm64-v8a/a.so",
+            "libfoo",
+            "lib/x86/b.so"
+        ]
+    );
+    assert_eq!(a.len(), 5);
 }
 
 #[test]
@@ -108,12 +147,12 @@ fn caps_inflation() {
     };
     let a = Archive::parse(&z, &limits).unwrap();
     assert!(matches!(
-        a.read(&a.entries()[0]),
+        a.read(&a.entries().next().unwrap()),
         Err(ZipError::TooLarge { .. })
     ));
     let a = Archive::parse(&z, &Limits::default()).unwrap();
     assert!(matches!(
-        a.read(&a.entries()[0]),
+        a.read(&a.entries().next().unwrap()),
         Err(ZipError::Ratio { .. })
     ));
 }
@@ -125,7 +164,7 @@ fn hostile_directory_fields() {
     // Entry count far above reality: warn, read what is there.
     z[n - 12..n - 10].copy_from_slice(&0xffffu16.to_le_bytes());
     let a = Archive::parse(&z, &Limits::default()).unwrap();
-    assert_eq!(a.entries().len(), 1);
+    assert_eq!(a.len(), 1);
     assert!(!a.warnings().is_empty());
     // Directory offset past the end of the file.
     z[n - 6..n - 2].copy_from_slice(&0x7fff_0000u32.to_le_bytes());
@@ -134,7 +173,7 @@ fn hostile_directory_fields() {
     let z = build(&[("x", b"1", false)], b"", true);
     for cut in 0..z.len() {
         let _ = Archive::parse(&z[..cut], &Limits::default())
-            .map(|a| a.entries().iter().filter(|e| a.read(e).is_ok()).count());
+            .map(|a| a.entries().filter(|e| a.read(e).is_ok()).count());
     }
     assert!(matches!(
         Archive::parse(b"not a zip", &Limits::default()),
@@ -150,7 +189,7 @@ fn an_entry_larger_than_declared_is_refused() {
     z[cd + 24..cd + 28].copy_from_slice(&100u32.to_le_bytes());
     let a = Archive::parse(&z, &Limits::default()).unwrap();
     assert!(matches!(
-        a.read(&a.entries()[0]),
+        a.read(&a.entries().next().unwrap()),
         Err(ZipError::SizeMismatch { declared: 100, .. })
     ));
 }

@@ -18,13 +18,10 @@ pub struct V1Signer {
 }
 
 /// Signature block files: `META-INF/<name>.RSA|.DSA|.EC` directly in META-INF
-/// (the ones a `.SF` of the same base name points at, plus strays).
+/// (the ones a `.SF` of the same base name points at, plus strays), in name order.
 pub fn block_files(zip: &Archive<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    for e in zip.entries() {
-        if !(e.name.starts_with(b"META-INF/") || e.name.starts_with(b"META-INF\\")) {
-            continue;
-        }
+    for e in zip.with_prefix("META-INF/") {
         let name = e.name_normalized();
         let Some(file) = name.strip_prefix("META-INF/") else {
             continue;
@@ -52,7 +49,7 @@ pub fn signers(zip: &Archive<'_>, warnings: &mut Vec<String>) -> Vec<V1Signer> {
         let Some(entry) = zip.find(&block) else {
             continue;
         };
-        let data = match zip.read_capped(entry, 4 << 20) {
+        let data = match zip.read_capped(&entry, 4 << 20) {
             Ok(d) => d,
             Err(e) => {
                 warnings.push(format!("{block}: {e}"));

@@ -253,7 +253,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
         );
         return r;
     };
-    let mf_bytes = match zip.read(mf_entry) {
+    let mf_bytes = match zip.read(&mf_entry) {
         Ok(b) => b,
         Err(e) => {
             err(&mut r, "JAR_SIG_PARSE_EXCEPTION", e.to_string());
@@ -288,7 +288,6 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
     // Signers: each .SF with its signature block.
     let sf_names: Vec<String> = zip
         .entries()
-        .iter()
         .map(|e| e.name_normalized().into_owned())
         .filter(|n| {
             n.starts_with("META-INF/")
@@ -300,17 +299,17 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
     for sf in &sf_names {
         let base = &sf[..sf.len() - 3];
         let block = ["RSA", "DSA", "EC"].iter().find_map(|ext| {
-            zip.entries().iter().find(|e| {
+            zip.entries().find(|e| {
                 e.name_normalized()
                     .eq_ignore_ascii_case(&format!("{base}.{ext}"))
             })
         });
         let Some(block) = block else { continue };
-        let (Some(sf_entry), Ok(block_bytes)) = (zip.find(sf), zip.read_capped(block, 4 << 20))
+        let (Some(sf_entry), Ok(block_bytes)) = (zip.find(sf), zip.read_capped(&block, 4 << 20))
         else {
             continue;
         };
-        match zip.read(sf_entry) {
+        match zip.read(&sf_entry) {
             Ok(sf_bytes) => {
                 signers.push((sf.clone(), sf_bytes.into_owned(), block_bytes.into_owned()))
             }
