@@ -287,7 +287,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
 
     // Signers: each .SF with its signature block.
     let sf_names: Vec<String> = zip
-        .entries()
+        .with_prefix("META-INF/")
         .map(|e| e.name_normalized().into_owned())
         .filter(|n| {
             n.starts_with("META-INF/")
@@ -299,10 +299,9 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
     for sf in &sf_names {
         let base = &sf[..sf.len() - 3];
         let block = ["RSA", "DSA", "EC"].iter().find_map(|ext| {
-            zip.entries().find(|e| {
-                e.name_normalized()
-                    .eq_ignore_ascii_case(&format!("{base}.{ext}"))
-            })
+            let wanted = format!("{base}.{ext}");
+            zip.with_prefix("META-INF/")
+                .find(|e| e.name_normalized().eq_ignore_ascii_case(&wanted))
         });
         let Some(block) = block else { continue };
         let (Some(sf_entry), Ok(block_bytes)) = (zip.find(sf), zip.read_capped(&block, 4 << 20))
