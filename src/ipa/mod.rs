@@ -218,7 +218,7 @@ impl<'a> Ipa<'a> {
             ));
         }
         let info_path = format!("{app}Info.plist");
-        let entry = find(&zip, &info_path).ok_or(IpaError::NoAppBundle)?;
+        let entry = zip.find(&info_path).ok_or(IpaError::NoAppBundle)?;
         let bytes = zip.read_capped(&entry, MAX_PLIST)?;
         let info = plist_value_limited(&bytes, limits.max_plist_depth)
             .map_err(|msg| IpaError::Plist {
@@ -247,7 +247,9 @@ impl<'a> Ipa<'a> {
     }
 
     fn read(&self, path: &str, cap: u64) -> Option<std::borrow::Cow<'a, [u8]>> {
-        find(&self.zip, path).and_then(|e| self.zip.read_capped(&e, cap).ok())
+        self.zip
+            .find(path)
+            .and_then(|e| self.zip.read_capped(&e, cap).ok())
     }
 
     pub fn report(&self, path: &str) -> Report {
@@ -439,7 +441,7 @@ impl<'a> Ipa<'a> {
             return (Vec::new(), Vec::new(), None);
         };
         let path = format!("{}{exe}", self.app);
-        let Some(entry) = find(&self.zip, &path) else {
+        let Some(entry) = self.zip.find(&path) else {
             warnings.push(format!("executable {path} is missing"));
             return (Vec::new(), Vec::new(), None);
         };
@@ -606,7 +608,7 @@ impl<'a> Ipa<'a> {
             }
         }
         if best.is_none() {
-            let has_car = find(&self.zip, &format!("{}Assets.car", self.app)).is_some();
+            let has_car = self.zip.find(&format!("{}Assets.car", self.app)).is_some();
             if has_car {
                 warnings.push("the app's icons are only in Assets.car (a compiled asset catalog); no icon file to report".into());
             } else if !names.is_empty() {
@@ -670,10 +672,6 @@ impl<'a> Ipa<'a> {
         }
         out
     }
-}
-
-fn find<'a>(zip: &Archive<'a>, path: &str) -> Option<CentralRecord<'a>> {
-    zip.find(path)
 }
 
 /// Apple's App Store re-signing identity.

@@ -124,8 +124,6 @@ pub struct Archive<'a> {
     data: &'a [u8],
     /// The central directory's bytes and where they start in the file.
     cd: &'a [u8],
-    /// Number of records in the directory.
-    count: usize,
     /// (name, record offset in the file), sorted by name; equal names in
     /// directory order.
     index: Vec<(&'a [u8], usize)>,
@@ -147,6 +145,15 @@ pub struct Archive<'a> {
 #[derive(Debug, Clone)]
 pub struct Records<'a> {
     r: Reader<'a>,
+}
+
+impl<'a> Records<'a> {
+    /// Walk the directory `cd`, which starts at byte `start` of the file.
+    fn over(cd: &'a [u8], start: usize) -> Records<'a> {
+        Records {
+            r: Reader::with_base(cd, start),
+        }
+    }
 }
 
 impl<'a> Iterator for Records<'a> {
@@ -259,21 +266,19 @@ impl<'a> Archive<'a> {
             previous = Some(span);
             index.push((rec.name, rec.record_offset));
         }
-        let count = index.len();
-        if count as u64 != declared {
+        if index.len() as u64 != declared {
             warnings.push(format!(
-                "end record declares {declared} entries, the central directory holds {count}"
+                "end record declares {declared} entries, the central directory holds {}",
+                index.len()
             ));
         }
         if !in_file_order {
-            let mut spans: Vec<(u64, usize, u64)> = (Records {
-                r: Reader::with_base(cd, start),
-            })
-            .map(|rec| {
-                let (at, end) = stored_span(&rec);
-                (at, rec.record_offset, end)
-            })
-            .collect();
+            let mut spans: Vec<(u64, usize, u64)> = Records::over(cd, start)
+                .map(|rec| {
+                    let (at, end) = stored_span(&rec);
+                    (at, rec.record_offset, end)
+                })
+                .collect();
             spans.sort_unstable();
             overlaps = spans
                 .windows(2)
@@ -312,7 +317,6 @@ impl<'a> Archive<'a> {
         Ok(Archive {
             data,
             cd,
-            count,
             index,
             duplicates,
             slashed,
@@ -347,25 +351,23 @@ impl<'a> Archive<'a> {
 
     /// Every central-directory record, in directory order (duplicates included).
     pub fn entries(&self) -> Records<'a> {
-        Records {
-            r: Reader::with_base(self.cd, self.cd_offset),
-        }
+        Records::over(self.cd, self.cd_offset)
     }
 
     /// How many records the central directory holds.
     pub fn len(&self) -> usize {
-        self.count
+        self.index.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.index.is_empty()
     }
 
     /// The record at a file offset the directory scan found.
     fn record_at(&self, at: usize) -> Option<CentralRecord<'a>> {
-        let mut r = Reader::with_base(self.cd, self.cd_offset);
-        r.skip(at.checked_sub(self.cd_offset)?).ok()?;
-        CentralRecord::read(&mut r).ok()
+        let mut records = Records::over(self.cd, self.cd_offset);
+        records.r.skip(at.checked_sub(self.cd_offset)?).ok()?;
+        records.next()
     }
 
     /// The first entry whose name is `name`. Names written with `\` by Windows

@@ -290,8 +290,8 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
         .with_prefix("META-INF/")
         .map(|e| e.name_normalized().into_owned())
         .filter(|n| {
-            n.starts_with("META-INF/")
-                && !n["META-INF/".len()..].contains('/')
+            n.strip_prefix("META-INF/")
+                .is_some_and(|file| !file.contains('/'))
                 && n.to_ascii_uppercase().ends_with(".SF")
         })
         .collect();
