@@ -6,7 +6,9 @@
 //! encoding the result is the `image` crate's job.
 
 use crate::bytes::slice_at;
-use flate2::read::DeflateDecoder;
+// The `bufread` decoder reads the mapped slice in place; the `read` one would copy
+// it through a zeroed 32 KiB buffer first.
+use flate2::bufread::DeflateDecoder;
 use std::io::Read;
 use thiserror::Error;
 
@@ -126,7 +128,7 @@ pub fn decode(png: &[u8]) -> Result<(PngInfo, Vec<u8>), CgbiError> {
             .take(expected as u64 + 1)
             .read_to_end(&mut raw)
     } else {
-        flate2::read::ZlibDecoder::new(idat.as_slice())
+        flate2::bufread::ZlibDecoder::new(idat.as_slice())
             .take(expected as u64 + 1)
             .read_to_end(&mut raw)
     };

@@ -528,7 +528,7 @@ impl<'a> Ipa<'a> {
             Method::Stored => macho::read(&mut &raw[..]).map_err(|e| e.to_string()),
             _ => {
                 let cap = self.limits.max_total_inflated.max(4 << 30);
-                let dec = std::io::Read::take(flate2::read::DeflateDecoder::new(raw), cap);
+                let dec = std::io::Read::take(flate2::bufread::DeflateDecoder::new(raw), cap);
                 macho::read(&mut macho::Stream::new(dec)).map_err(|e| e.to_string())
             }
         }

@@ -10,7 +10,9 @@ mod raw;
 
 use crate::bytes::{slice_at, Reader};
 use crate::limits::Limits;
-use flate2::read::DeflateDecoder;
+// The `bufread` decoder reads the mapped slice in place; the `read` one would copy
+// it through a zeroed 32 KiB buffer first.
+use flate2::bufread::DeflateDecoder;
 use std::borrow::Cow;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -101,17 +103,23 @@ fn stored_span(e: &CentralRecord<'_>) -> (u64, u64) {
     (at, at.saturating_add(30).saturating_add(e.compressed_size))
 }
 
-/// The record offsets of the run of a name-sorted list whose names start with `prefix`.
-fn prefix_run<'l, N: AsRef<[u8]>>(
-    list: &'l [(N, usize)],
-    prefix: &'l [u8],
-) -> impl Iterator<Item = usize> + 'l {
-    let from = list.partition_point(|(n, _)| n.as_ref() < prefix);
-    list.get(from..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(move |(n, _)| n.as_ref().starts_with(prefix))
-        .map(|&(_, off)| off)
+/// One name of the sorted index: where its record starts in the central
+/// directory and how long the name is (the name follows the record's 46 fixed
+/// bytes). Eight bytes, not a slice and an offset (24): a big APK has thousands
+/// of entries, and a smaller index faults in fewer pages and sorts faster.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    at: u32,
+    len: u16,
+}
+
+impl Slot {
+    /// The name in `cd`; the scan checked it lies there.
+    fn name(self, cd: &[u8]) -> &[u8] {
+        let from = (self.at as usize).saturating_add(raw::CENTRAL_LEN);
+        cd.get(from..from.saturating_add(usize::from(self.len)))
+            .unwrap_or_default()
+    }
 }
 
 /// A parsed archive: the central directory, borrowed from the file's bytes.
@@ -124,9 +132,8 @@ pub struct Archive<'a> {
     data: &'a [u8],
     /// The central directory's bytes and where they start in the file.
     cd: &'a [u8],
-    /// (name, record offset in the file), sorted by name; equal names in
-    /// directory order.
-    index: Vec<(&'a [u8], usize)>,
+    /// The names, sorted; equal names in directory order.
+    index: Vec<Slot>,
     /// Names that appear more than once (the "master key" shape).
     duplicates: Vec<String>,
     /// (`/`-spelled name, record offset) for names written with `\`, sorted.
@@ -225,7 +232,11 @@ impl<'a> Archive<'a> {
 
         // Every record takes at least 46 bytes, so the directory's own size
         // bounds the count (the end record's count is not trusted for this).
-        let mut index: Vec<(&'a [u8], usize)> = Vec::with_capacity(
+        // Slots hold directory offsets as u32: a directory past 4 GiB is refused.
+        if u32::try_from(cd_len).is_err() {
+            return Err(out_of_bounds());
+        }
+        let mut index: Vec<Slot> = Vec::with_capacity(
             (cd_len / raw::CENTRAL_LEN)
                 .min(limits.max_entries)
                 .min(usize::try_from(declared).unwrap_or(usize::MAX)),
@@ -264,7 +275,10 @@ impl<'a> Archive<'a> {
                 overlaps += usize::from(end > span.0);
             }
             previous = Some(span);
-            index.push((rec.name, rec.record_offset));
+            index.push(Slot {
+                at: u32::try_from(rec.record_offset.saturating_sub(start)).unwrap_or(u32::MAX),
+                len: u16::try_from(rec.name.len()).unwrap_or(u16::MAX),
+            });
         }
         if index.len() as u64 != declared {
             warnings.push(format!(
@@ -289,10 +303,11 @@ impl<'a> Archive<'a> {
         // stable, so the first of equal names comes first, and it finds the
         // long sorted runs writers leave. A sort cannot be flooded the way a
         // hash map can by names crafted to collide.
-        index.sort_by(|a, b| a.0.cmp(b.0));
+        index.sort_by(|a, b| a.name(cd).cmp(b.name(cd)));
         let mut duplicates = Vec::new();
         for pair in index.windows(2) {
-            if let [(a, _), (b, _)] = *pair {
+            if let [a, b] = *pair {
+                let (a, b) = (a.name(cd), b.name(cd));
                 if a == b {
                     duplicates.push(String::from_utf8_lossy(b).into_owned());
                     warnings.push(format!(
@@ -375,12 +390,13 @@ impl<'a> Archive<'a> {
     pub fn find(&self, name: &str) -> Option<CentralRecord<'a>> {
         let key = name.as_bytes();
         // The first of equal names: partition_point finds the leftmost.
-        let at = self.index.partition_point(|&(n, _)| n < key);
+        let cd = self.cd;
+        let at = self.index.partition_point(|s| s.name(cd) < key);
         let exact = self
             .index
             .get(at)
-            .filter(|&&(n, _)| n == key)
-            .map(|&(_, off)| off);
+            .filter(|s| s.name(cd) == key)
+            .map(|s| self.cd_offset.saturating_add(s.at as usize));
         let off = exact.or_else(|| {
             let at = self.slashed.partition_point(|(n, _)| n.as_str() < name);
             self.slashed
@@ -397,8 +413,23 @@ impl<'a> Archive<'a> {
         &'s self,
         prefix: &'s str,
     ) -> impl Iterator<Item = CentralRecord<'a>> + 's {
-        let plain = prefix_run(&self.index, prefix.as_bytes());
-        let slashed = prefix_run(&self.slashed, prefix.as_bytes());
+        let (cd, prefix) = (self.cd, prefix.as_bytes());
+        let from = self.index.partition_point(|s| s.name(cd) < prefix);
+        let plain = self
+            .index
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |s| s.name(cd).starts_with(prefix))
+            .map(|s| self.cd_offset.saturating_add(s.at as usize));
+        let from = self.slashed.partition_point(|(n, _)| n.as_bytes() < prefix);
+        let slashed = self
+            .slashed
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |(n, _)| n.as_bytes().starts_with(prefix))
+            .map(|&(_, off)| off);
         plain.chain(slashed).filter_map(|off| self.record_at(off))
     }
 
