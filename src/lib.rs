@@ -63,9 +63,17 @@ pub fn inspect_with(
     inspect_opts(path, data, idsig, &Options::default(), limits)
 }
 
+/// Told when a pass over the whole file (content digests, v1 entry digests)
+/// is done with a stretch of the package's bytes. The library reads the bytes
+/// in place and never frees them; a caller that memory-mapped the file can
+/// drop those pages here (`madvise(MADV_DONTNEED)`), so that verifying a
+/// 1 GiB APK does not leave 1 GiB of it mapped. Slices that are not part of
+/// the package's bytes may be passed too, and are to be ignored.
+pub type Release<'a> = &'a (dyn Fn(&[u8]) + Sync);
+
 /// What `inspect` adds beyond the package's own facts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Options {
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
     /// Verify signatures (APK) and report the verdict under `verification`.
     pub verify: bool,
     /// Add MD5/SHA-1/SHA-256 of the whole file under `file`.
@@ -73,6 +81,20 @@ pub struct Options {
     /// SDK range for verification (default: the manifest's minSdkVersion..∞).
     pub min_sdk: Option<u32>,
     pub max_sdk: Option<u32>,
+    /// See [`Release`].
+    pub release: Option<Release<'a>>,
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("verify", &self.verify)
+            .field("hashes", &self.hashes)
+            .field("min_sdk", &self.min_sdk)
+            .field("max_sdk", &self.max_sdk)
+            .field("release", &self.release.is_some())
+            .finish()
+    }
 }
 
 /// Inspect with [`Options`].
@@ -80,10 +102,11 @@ pub fn inspect_opts(
     path: &str,
     data: &[u8],
     idsig: Option<&[u8]>,
-    opts: &Options,
+    opts: &Options<'_>,
     limits: &Limits,
 ) -> Result<Report, Error> {
-    let zip = zip::Archive::parse(data, limits)?;
+    let mut zip = zip::Archive::parse(data, limits)?;
+    zip.set_release(opts.release);
     // An APK has its manifest at the root; only without one is it worth looking for Payload/.
     let mut report = if zip.find("AndroidManifest.xml").is_none() && ipa::Ipa::is_ipa(&zip) {
         ipa::Ipa::from_archive(zip, limits)?.report(path)
@@ -115,10 +138,27 @@ pub fn verify(
     max_sdk: Option<u32>,
     limits: &Limits,
 ) -> Result<report::VerificationReport, Error> {
-    let zip = zip::Archive::parse(data, limits)?;
+    let opts = Options {
+        min_sdk,
+        max_sdk,
+        ..Options::default()
+    };
+    verify_opts(data, idsig, &opts, limits)
+}
+
+/// [`verify`] with the SDK range and the [`Release`] hook taken from `opts`
+/// (its `verify` and `hashes` are not used).
+pub fn verify_opts(
+    data: &[u8],
+    idsig: Option<&[u8]>,
+    opts: &Options<'_>,
+    limits: &Limits,
+) -> Result<report::VerificationReport, Error> {
+    let mut zip = zip::Archive::parse(data, limits)?;
+    zip.set_release(opts.release);
     if zip.find("AndroidManifest.xml").is_none() && ipa::Ipa::is_ipa(&zip) {
         return Err(Error::NotAndroid);
     }
     let apk = apk::Apk::from_archive(zip, limits)?;
-    Ok(apk::verify::verify(&apk, idsig, min_sdk, max_sdk))
+    Ok(apk::verify::verify(&apk, idsig, opts.min_sdk, opts.max_sdk))
 }

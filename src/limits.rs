@@ -18,6 +18,12 @@ pub struct Limits {
     pub max_entry_size: u64,
     /// Bytes all entries read from one archive may inflate to, together.
     pub max_total_inflated: u64,
+    /// Bytes all entries of one archive may stream through a hash without
+    /// being kept (v1's entry digests), as a multiple of the archive's size;
+    /// never less than `max_total_inflated`. Streaming holds no entry in
+    /// memory, so no entry size is capped there: this bounds the work that
+    /// entries sharing their data (overlapping-files bombs) can cause.
+    pub max_stream_factor: u64,
     /// Largest inflated/compressed ratio accepted for an entry over 1 MiB
     /// (zip bombs reach 1000:1 and more; real resources stay well below 100:1).
     pub max_ratio: u64,
@@ -44,6 +50,8 @@ impl Default for Limits {
             // Below the 64 MiB a whole run may use: one entry's buffer plus the rest.
             max_entry_size: 48 << 20,
             max_total_inflated: 256 << 20,
+            // Real APKs inflate to 1–3× their size; 32× leaves room for text-heavy ones.
+            max_stream_factor: 32,
             max_ratio: 200,
             max_reference_depth: 16,
             max_xml_depth: 256,
@@ -56,12 +64,16 @@ impl Default for Limits {
 
 impl Limits {
     /// The names `set` accepts, with what each bounds.
-    pub const NAMES: [(&'static str, &'static str); 9] = [
+    pub const NAMES: [(&'static str, &'static str); 10] = [
         ("max-entries", "central-directory records read"),
         ("max-entry-size", "bytes one entry may inflate to"),
         (
             "max-total-inflated",
             "bytes all entries may inflate to together",
+        ),
+        (
+            "max-stream-factor",
+            "bytes hashed from all entries, as a multiple of the archive's size",
         ),
         (
             "max-ratio",
@@ -91,6 +103,7 @@ impl Limits {
             "max-entries" => self.max_entries = size,
             "max-entry-size" => self.max_entry_size = n,
             "max-total-inflated" => self.max_total_inflated = n,
+            "max-stream-factor" => self.max_stream_factor = n,
             "max-ratio" => self.max_ratio = n,
             "max-reference-depth" => self.max_reference_depth = size,
             "max-xml-depth" => self.max_xml_depth = size,

@@ -259,3 +259,37 @@ fn cli_verify_exit_codes() {
     assert_eq!(v["verification"]["verified"], true);
     assert_eq!(v["file"]["sha256"].as_str().unwrap().len(), 64);
 }
+
+/// v1 hashes every entry; it streams them, so an entry bigger than the
+/// per-entry inflate limit (which bounds what is held in memory) still
+/// verifies, as it does for apksigner. The old buffered read failed here.
+#[test]
+fn v1_streams_entries_past_the_inflate_limit() {
+    let limits = apkinfo::Limits {
+        max_entry_size: 1 << 20,
+        ..apkinfo::Limits::default()
+    };
+    let data = fixture("verify/big-entry.apk");
+    let v = apkinfo::verify(&data, None, Some(14), None, &limits).unwrap();
+    assert!(v.verified && v.schemes.v1 && v.schemes.v2, "{v:?}");
+    // The same entry read whole is refused under that limit.
+    let zip = apkinfo::zip::Archive::parse(&data, &limits).unwrap();
+    let big = zip.find("assets/big.txt").unwrap();
+    assert!(big.uncompressed_size > 4_000_000);
+    assert!(zip.read(&big).is_err());
+    // The release hook sees every byte of the content digests' pass: the
+    // entries before the signing block, the central directory, and more.
+    let released = std::sync::atomic::AtomicUsize::new(0);
+    let hook = |b: &[u8]| {
+        released.fetch_add(b.len(), std::sync::atomic::Ordering::Relaxed);
+    };
+    let opts = apkinfo::Options {
+        min_sdk: Some(14),
+        release: Some(&hook),
+        ..apkinfo::Options::default()
+    };
+    let v = apkinfo::verify_opts(&data, None, &opts, &limits).unwrap();
+    assert!(v.verified);
+    let n = released.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(n > data.len() / 2, "released {n} of {} bytes", data.len());
+}

@@ -64,6 +64,8 @@ pub enum ZipError {
     TotalTooLarge { limit: u64 },
     #[error("entry {name:?}: corrupt deflate data: {msg}")]
     Inflate { name: String, msg: String },
+    #[error("entries hashed from this archive pass {limit} bytes in total (max-stream-factor × its size)")]
+    StreamTooLarge { limit: u64 },
 }
 
 /// What the directory needs to know about each stored name.
@@ -145,7 +147,56 @@ pub struct Archive<'a> {
     shift: u64,
     limits: Limits,
     inflated_total: AtomicU64,
+    /// Bytes [`stream`](Archive::stream) has fed to its sinks.
+    streamed_total: AtomicU64,
+    release: ReleaseHook<'a>,
     warnings: Vec<String>,
+}
+
+/// The caller's [`Release`](crate::Release) hook, if any (a newtype so that
+/// `Archive` can still derive `Debug`).
+#[derive(Clone, Copy, Default)]
+struct ReleaseHook<'a>(Option<crate::Release<'a>>);
+
+impl std::fmt::Debug for ReleaseHook<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ReleaseHook({})", self.0.is_some())
+    }
+}
+
+/// Pieces a stored entry is streamed in: each is released once hashed.
+const STREAM_PIECE: usize = 1 << 20;
+
+/// The compressed bytes of an entry as a `BufRead` for the inflater, telling
+/// the archive's release hook about each mebibyte once the inflater is past it.
+struct ReleasingInput<'s, 'a> {
+    data: &'a [u8],
+    pos: usize,
+    released: usize,
+    archive: &'s Archive<'a>,
+}
+
+impl std::io::Read for ReleasingInput<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = std::io::Read::read(&mut self.data.get(self.pos..).unwrap_or_default(), buf)?;
+        std::io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl std::io::BufRead for ReleasingInput<'_, '_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let end = self.pos.saturating_add(64 << 10).min(self.data.len());
+        Ok(self.data.get(self.pos..end).unwrap_or_default())
+    }
+    fn consume(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n).min(self.data.len());
+        if self.pos - self.released >= STREAM_PIECE || self.pos == self.data.len() {
+            self.archive
+                .release(self.data.get(self.released..self.pos).unwrap_or_default());
+            self.released = self.pos;
+        }
+    }
 }
 
 /// The directory's records in directory order, re-read from the file.
@@ -340,8 +391,30 @@ impl<'a> Archive<'a> {
             shift,
             limits: *limits,
             inflated_total: AtomicU64::new(0),
+            streamed_total: AtomicU64::new(0),
+            release: ReleaseHook::default(),
             warnings,
         })
+    }
+
+    /// Give the archive the caller's [`Release`](crate::Release) hook: passes
+    /// over many entries ([`stream`](Self::stream), the content digests) tell it
+    /// which bytes of the file they are done with.
+    pub fn set_release(&mut self, hook: Option<crate::Release<'a>>) {
+        self.release = ReleaseHook(hook);
+    }
+
+    /// The caller's release hook, for passes that read the file outside
+    /// the archive's own methods (the content digests).
+    pub fn release_hook(&self) -> Option<crate::Release<'a>> {
+        self.release.0
+    }
+
+    /// Tell the caller's hook, if any, that a pass is done with `bytes`.
+    pub fn release(&self, bytes: &[u8]) {
+        if let Some(hook) = self.release.0 {
+            hook(bytes);
+        }
     }
 
     /// The limits this archive is read under.
@@ -507,6 +580,27 @@ impl<'a> Archive<'a> {
         }
     }
 
+    /// A declared ratio past the limit is refused before any work: with
+    /// inflating stopping at the declared size, the work one entry can cause
+    /// is bounded by max_ratio × its compressed size.
+    fn check_ratio(
+        &self,
+        e: &CentralRecord<'a>,
+        raw: &[u8],
+        declared: u64,
+    ) -> Result<(), ZipError> {
+        let compressed = raw.len().max(1) as u64;
+        if declared > (1 << 20) && declared / compressed > self.limits.max_ratio {
+            return Err(ZipError::Ratio {
+                name: e.name_lossy().into_owned(),
+                compressed,
+                inflated: declared,
+                limit: self.limits.max_ratio,
+            });
+        }
+        Ok(())
+    }
+
     fn inflate(&self, e: &CentralRecord<'a>, raw: &[u8], cap: u64) -> Result<Vec<u8>, ZipError> {
         let name = || e.name_lossy().into_owned();
         let declared = e.uncompressed_size;
@@ -516,18 +610,7 @@ impl<'a> Archive<'a> {
                 limit: cap,
             });
         }
-        let compressed = raw.len().max(1) as u64;
-        // A declared ratio past the limit is refused before any work: with the
-        // inflate below stopping at the declared size, the work one archive can
-        // cause is bounded by max_ratio × its size (overlapping-files bombs).
-        if declared > (1 << 20) && declared / compressed > self.limits.max_ratio {
-            return Err(ZipError::Ratio {
-                name: name(),
-                compressed,
-                inflated: declared,
-                limit: self.limits.max_ratio,
-            });
-        }
+        self.check_ratio(e, raw, declared)?;
         // The running total is charged before inflating, so failed entries count too.
         let before = self.inflated_total.fetch_add(declared, Ordering::Relaxed);
         if before.saturating_add(declared) > self.limits.max_total_inflated {
@@ -551,6 +634,86 @@ impl<'a> Archive<'a> {
             });
         }
         Ok(out)
+    }
+
+    /// Feed an entry's bytes, inflated if need be, to `sink` piece by piece,
+    /// without holding the entry: for hashing. No entry size is capped here,
+    /// since memory stays at one 64 KiB buffer; an entry may not inflate past
+    /// its declared size (Android refuses that), the ratio limit applies, and
+    /// all streamed bytes of the archive together may not pass
+    /// `max_stream_factor` × its size (at least `max_total_inflated`). The
+    /// stored bytes are handed to the release hook as the stream passes them.
+    /// Returns how many bytes were fed.
+    pub fn stream(
+        &self,
+        e: &CentralRecord<'a>,
+        mut sink: impl FnMut(&[u8]),
+    ) -> Result<u64, ZipError> {
+        let name = || e.name_lossy().into_owned();
+        if e.flags & 1 != 0 {
+            return Err(ZipError::Encrypted { name: name() });
+        }
+        let raw = self.raw_data(e)?;
+        let budget = self
+            .limits
+            .max_stream_factor
+            .saturating_mul(self.data.len() as u64)
+            .max(self.limits.max_total_inflated);
+        let size = match e.method {
+            Method::Stored => raw.len() as u64,
+            _ => e.uncompressed_size,
+        };
+        let before = self.streamed_total.fetch_add(size, Ordering::Relaxed);
+        if before.saturating_add(size) > budget {
+            return Err(ZipError::StreamTooLarge { limit: budget });
+        }
+        if e.method == Method::Stored {
+            for piece in raw.chunks(STREAM_PIECE) {
+                sink(piece);
+                self.release(piece);
+            }
+            return Ok(size);
+        }
+        self.check_ratio(e, raw, size)?;
+        let input = ReleasingInput {
+            data: raw,
+            pos: 0,
+            released: 0,
+            archive: self,
+        };
+        let mut dec = DeflateDecoder::new(input);
+        // Most entries are small: the buffer is their size (+1 to see an
+        // overrun), up to 64 KiB.
+        let len =
+            usize::try_from(size.saturating_add(1)).map_or(64 << 10, |n| n.clamp(1, 64 << 10));
+        let mut buf = vec![0u8; len];
+        let mut fed = 0u64;
+        loop {
+            let n = match dec.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(err) => {
+                    let msg = err.to_string();
+                    return Err(match e.method {
+                        Method::Unknown(method) => ZipError::UnsupportedMethod {
+                            name: name(),
+                            method,
+                        },
+                        _ => ZipError::Inflate { name: name(), msg },
+                    });
+                }
+            };
+            fed = fed.saturating_add(n as u64);
+            if fed > size {
+                return Err(ZipError::SizeMismatch {
+                    name: name(),
+                    declared: size,
+                });
+            }
+            sink(buf.get(..n).unwrap_or_default());
+        }
+        Ok(fed)
     }
 }
 

@@ -36,6 +36,18 @@ pub fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
     }
 }
 
+/// An incremental hash, for bytes that arrive in pieces.
+pub fn hasher(hash: Hash) -> Box<dyn sha2::digest::DynDigest + Send> {
+    match hash {
+        Hash::Md5 => Box::new(md5::Md5::new()),
+        Hash::Sha1 => Box::new(Sha1::new()),
+        Hash::Sha224 => Box::new(Sha224::new()),
+        Hash::Sha256 => Box::new(Sha256::new()),
+        Hash::Sha384 => Box::new(Sha384::new()),
+        Hash::Sha512 => Box::new(Sha512::new()),
+    }
+}
+
 /// Verify `sig` over `msg` with the key in `spki` (DER SubjectPublicKeyInfo).
 pub fn verify(alg: SigAlg, spki: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), String> {
     let bad = |e: &dyn std::fmt::Display| e.to_string();

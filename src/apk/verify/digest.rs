@@ -8,7 +8,7 @@
 //! are the root of a 4 KiB SHA-256 Merkle tree (8-byte zero salt) plus the length.
 
 use super::crypto::Hash;
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Digest, Sha256};
 
 const CHUNK: usize = 1 << 20;
 const PAGE: usize = 4096;
@@ -27,6 +27,8 @@ pub struct Sections<'a> {
     pub before_block: &'a [u8],
     pub central_directory: &'a [u8],
     pub end_record: Vec<u8>,
+    /// Told about each stretch of the file once every digest has hashed it.
+    release: Option<crate::Release<'a>>,
 }
 
 impl<'a> Sections<'a> {
@@ -45,19 +47,62 @@ impl<'a> Sections<'a> {
             before_block,
             central_directory,
             end_record,
+            release: None,
         })
+    }
+
+    /// Pass each stretch of the file to `release` once it has been hashed.
+    pub fn with_release(mut self, release: Option<crate::Release<'a>>) -> Sections<'a> {
+        self.release = release;
+        self
     }
 
     fn parts(&self) -> [&[u8]; 3] {
         [self.before_block, self.central_directory, &self.end_record]
     }
 
-    pub fn compute(&self, alg: ContentDigest) -> Vec<u8> {
-        match alg {
-            ContentDigest::ChunkedSha256 => chunked(self.parts(), Hash::Sha256),
-            ContentDigest::ChunkedSha512 => chunked(self.parts(), Hash::Sha512),
-            ContentDigest::VerityChunkedSha256 => verity(self.parts()),
+    fn release(&self, bytes: &[u8]) {
+        if let Some(r) = self.release {
+            r(bytes);
         }
+    }
+
+    pub fn compute(&self, alg: ContentDigest) -> Vec<u8> {
+        self.compute_all(&[alg]).pop().unwrap_or_default()
+    }
+
+    /// Every digest in `algs`, in that order. The chunked ones share one pass
+    /// over the file: each 1 MiB chunk is hashed by all of them while it is in
+    /// cache, then released; verity makes a second pass, if it is asked for.
+    pub fn compute_all(&self, algs: &[ContentDigest]) -> Vec<Vec<u8>> {
+        let chunked_hashes: Vec<Hash> = algs
+            .iter()
+            .filter_map(|a| match a {
+                ContentDigest::ChunkedSha256 => Some(Hash::Sha256),
+                ContentDigest::ChunkedSha512 => Some(Hash::Sha512),
+                ContentDigest::VerityChunkedSha256 => None,
+            })
+            .collect();
+        let mut chunked_out = if chunked_hashes.is_empty() {
+            Vec::new()
+        } else {
+            chunked(self, &chunked_hashes)
+        };
+        let mut verity_out = algs
+            .contains(&ContentDigest::VerityChunkedSha256)
+            .then(|| verity(self));
+        algs.iter()
+            .map(|a| match a {
+                ContentDigest::VerityChunkedSha256 => verity_out.take().unwrap_or_default(),
+                _ => {
+                    if chunked_out.is_empty() {
+                        Vec::new()
+                    } else {
+                        chunked_out.remove(0)
+                    }
+                }
+            })
+            .collect()
     }
 }
 
@@ -99,34 +144,44 @@ pub(crate) fn par_map<T: Sync, R: Send + Default + Clone>(
     out.into_inner().unwrap_or_default()
 }
 
-fn chunked(parts: [&[u8]; 3], hash: Hash) -> Vec<u8> {
-    let chunks: Vec<&[u8]> = parts.iter().flat_map(|p| p.chunks(CHUNK)).collect();
-    let digests = par_map(&chunks, |c| {
+/// The chunked digests for each of `hashes`, from one pass over the chunks.
+fn chunked(s: &Sections<'_>, hashes: &[Hash]) -> Vec<Vec<u8>> {
+    let chunks: Vec<&[u8]> = s
+        .parts()
+        .into_iter()
+        .flat_map(|p| p.chunks(CHUNK))
+        .collect();
+    // Per chunk, one digest per hash function, in `hashes` order.
+    let digests: Vec<Vec<Vec<u8>>> = par_map(&chunks, |c| {
         let len = u32::try_from(c.len()).unwrap_or(u32::MAX).to_le_bytes();
-        match hash {
-            Hash::Sha512 => Sha512::new()
-                .chain_update([0xa5])
-                .chain_update(len)
-                .chain_update(c)
-                .finalize()
-                .to_vec(),
-            _ => Sha256::new()
-                .chain_update([0xa5])
-                .chain_update(len)
-                .chain_update(c)
-                .finalize()
-                .to_vec(),
-        }
+        let out = hashes
+            .iter()
+            .map(|&hash| {
+                let mut h = super::crypto::hasher(hash);
+                h.update(&[0xa5]);
+                h.update(&len);
+                h.update(c);
+                h.finalize().to_vec()
+            })
+            .collect();
+        s.release(c);
+        out
     });
     let count = u32::try_from(chunks.len())
         .unwrap_or(u32::MAX)
         .to_le_bytes();
-    let mut top: Vec<u8> = vec![0x5a];
-    top.extend_from_slice(&count);
-    for d in &digests {
-        top.extend_from_slice(d);
-    }
-    super::crypto::digest(hash, &top)
+    hashes
+        .iter()
+        .enumerate()
+        .map(|(i, &hash)| {
+            let mut top: Vec<u8> = vec![0x5a];
+            top.extend_from_slice(&count);
+            for d in &digests {
+                top.extend_from_slice(d.get(i).map_or(&[][..], |v| v.as_slice()));
+            }
+            super::crypto::digest(hash, &top)
+        })
+        .collect()
 }
 
 /// SHA-256 of `salt ‖ page`, the page zero-padded to 4 KiB.
@@ -140,35 +195,44 @@ fn page_hash(page: &[u8]) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn verity(parts: [&[u8]; 3]) -> Vec<u8> {
-    let total: usize = parts.iter().map(|p| p.len()).sum();
-    // Pages of the concatenation; a page may straddle two sections.
-    let mut joined_tail = Vec::new();
-    let mut pages: Vec<std::borrow::Cow<'_, [u8]>> = Vec::new();
+/// Bytes `[from, from + len)` of the sections laid end to end: borrowed when
+/// they lie in one section, copied when they straddle two (at most a few
+/// windows per file).
+fn window<'p>(parts: &[&'p [u8]; 3], from: usize, len: usize) -> std::borrow::Cow<'p, [u8]> {
+    let mut start = 0usize;
+    let mut copy: Vec<u8> = Vec::new();
+    let end = from.saturating_add(len);
     for p in parts {
-        let mut rest = p;
-        if !joined_tail.is_empty() {
-            let need = PAGE - joined_tail.len();
-            let take = need.min(rest.len());
-            joined_tail.extend_from_slice(rest.get(..take).unwrap_or(&[]));
-            rest = rest.get(take..).unwrap_or(&[]);
-            if joined_tail.len() == PAGE {
-                pages.push(std::borrow::Cow::Owned(std::mem::take(&mut joined_tail)));
-            }
+        let (lo, hi) = (start, start.saturating_add(p.len()));
+        start = hi;
+        if hi <= from || lo >= end {
+            continue;
         }
-        let whole = rest.len() / PAGE * PAGE;
-        pages.extend(
-            rest.get(..whole)
-                .unwrap_or(&[])
-                .chunks(PAGE)
-                .map(std::borrow::Cow::Borrowed),
-        );
-        joined_tail.extend_from_slice(rest.get(whole..).unwrap_or(&[]));
+        let a = from.max(lo) - lo;
+        let b = end.min(hi) - lo;
+        let piece = p.get(a..b).unwrap_or_default();
+        if lo <= from && end <= hi {
+            return std::borrow::Cow::Borrowed(piece);
+        }
+        copy.extend_from_slice(piece);
     }
-    if !joined_tail.is_empty() {
-        pages.push(std::borrow::Cow::Owned(joined_tail));
-    }
-    let mut level: Vec<u8> = par_map(&pages, |p| page_hash(p)).concat();
+    std::borrow::Cow::Owned(copy)
+}
+
+/// The verity digest: the 4 KiB-page Merkle tree's root over the sections
+/// laid end to end, then the total length. The pages are hashed 1 MiB at a
+/// time (a whole number of pages), each mebibyte released once hashed.
+fn verity(s: &Sections<'_>) -> Vec<u8> {
+    let parts = s.parts();
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let windows: Vec<usize> = (0..total.div_ceil(CHUNK)).collect();
+    let level0: Vec<Vec<u8>> = par_map(&windows, |&w| {
+        let bytes = window(&parts, w.saturating_mul(CHUNK), CHUNK);
+        let hashes = bytes.chunks(PAGE).flat_map(page_hash).collect();
+        s.release(&bytes);
+        hashes
+    });
+    let mut level: Vec<u8> = level0.concat();
     while level.len() > PAGE {
         let next: Vec<&[u8]> = level.chunks(PAGE).collect();
         level = par_map(&next, |p| page_hash(p)).concat();
@@ -294,5 +358,53 @@ mod tests {
             top.finalize().to_vec()
         );
         assert_eq!(count, 4);
+    }
+
+    /// The verity tree the plain way: the sections joined, cut in pages.
+    fn verity_serial(parts: [&[u8]; 3]) -> Vec<u8> {
+        let joined: Vec<u8> = parts.concat();
+        let mut level: Vec<u8> = joined.chunks(PAGE).flat_map(page_hash).collect();
+        while level.len() > PAGE {
+            level = level.chunks(PAGE).flat_map(page_hash).collect();
+        }
+        let mut out = page_hash(&level).to_vec();
+        out.extend_from_slice(&(joined.len() as u64).to_le_bytes());
+        out
+    }
+
+    #[test]
+    fn verity_by_mebibyte_windows_matches_the_joined_tree() {
+        // Section sizes that put boundaries inside pages and inside windows,
+        // and a tree with three levels (over 128 pages of level-0 hashes).
+        for (block, cd_len) in [(0usize, 100usize), (5000, 4096), ((9 << 20) + 123, 70_001)] {
+            let n = block + cd_len + 22;
+            let mut data: Vec<u8> = (0..n).map(|i| (i * 31 % 251) as u8).collect();
+            data[n - 22..n - 18].copy_from_slice(b"PK\x05\x06");
+            let released = std::sync::Mutex::new(0usize);
+            let hook = |b: &[u8]| *released.lock().unwrap() += b.len();
+            let s = Sections::new(&data, block, block, n - 22)
+                .unwrap()
+                .with_release(Some(&hook));
+            let want = verity_serial(s.parts());
+            assert_eq!(
+                s.compute(ContentDigest::VerityChunkedSha256),
+                want,
+                "{block}"
+            );
+            // Windows that lie in one section are released once hashed.
+            assert!(
+                *released.lock().unwrap() >= block.saturating_sub(2 * CHUNK),
+                "{block}"
+            );
+            // One pass for several algorithms gives what separate passes give.
+            let all = s.compute_all(&[
+                ContentDigest::ChunkedSha256,
+                ContentDigest::ChunkedSha512,
+                ContentDigest::VerityChunkedSha256,
+            ]);
+            assert_eq!(all[2], want);
+            assert_eq!(all[0], s.compute(ContentDigest::ChunkedSha256));
+            assert_eq!(all[1], s.compute(ContentDigest::ChunkedSha512));
+        }
     }
 }

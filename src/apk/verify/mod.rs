@@ -219,6 +219,18 @@ pub fn verify(
                     let block_offset = block.as_ref().map_or(zip.cd_offset, |b| b.offset);
                     match Sections::new(data, block_offset, zip.cd_offset, zip.eocd_offset) {
                         Some(sections) => {
+                            // Every algorithm any scheme asks for, in one pass over the file.
+                            let sections = sections.with_release(zip.release_hook());
+                            let mut algs: Vec<ContentDigest> = digests_needed
+                                .iter()
+                                .flat_map(|(_, e)| e.iter().map(|(a, _)| *a))
+                                .filter(|a| !computed.contains_key(a))
+                                .collect();
+                            algs.sort();
+                            algs.dedup();
+                            for (a, d) in algs.iter().zip(sections.compute_all(&algs)) {
+                                computed.insert(*a, d);
+                            }
                             for (id, expected) in &digests_needed {
                                 if let Err(alg) =
                                     scheme::check_digests(expected, &mut computed, &sections)

@@ -88,9 +88,13 @@ fn digests_to_verify(
 }
 
 fn matches(hash: Hash, b64: &str, data: &[u8]) -> bool {
+    matches_digest(b64, &crypto::digest(hash, data))
+}
+
+/// Is `got` the digest the manifest wrote as `b64`?
+fn matches_digest(b64: &str, got: &[u8]) -> bool {
     use base64ct::Encoding;
-    let want = base64ct::Base64::decode_vec(b64.trim());
-    want.is_ok_and(|w| w == crypto::digest(hash, data))
+    base64ct::Base64::decode_vec(b64.trim()).is_ok_and(|w| w == got)
 }
 
 /// Hash and signature algorithm of a SignerInfo, from its OIDs.
@@ -518,19 +522,25 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
     // Inflating and hashing every entry is v1's whole cost: spread it over the
     // cores, largest first so the big one (resources.arsc) starts at once.
     jobs.sort_by_key(|(e, _, _)| std::cmp::Reverse(e.uncompressed_size));
+    // Each entry is streamed through its hashes (no entry is held in memory,
+    // so a 1 GB asset verifies like a small one).
     let failures = super::digest::par_map(&jobs, |(e, name, digests)| -> Vec<String> {
-        let data = match zip.read(e) {
-            Ok(d) => d,
-            Err(x) => {
-                return vec![format!(
-                    "JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY: {name}: {x}"
-                )]
+        let mut hashers: Vec<_> = digests.iter().map(|(h, _)| crypto::hasher(*h)).collect();
+        let streamed = zip.stream(e, |piece| {
+            for h in hashers.iter_mut() {
+                h.update(piece);
             }
-        };
+        });
+        if let Err(x) = streamed {
+            return vec![format!(
+                "JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY: {name}: {x}"
+            )];
+        }
         digests
             .iter()
-            .filter(|(h, v)| !matches(*h, v, &data))
-            .map(|(h, _)| {
+            .zip(hashers)
+            .filter_map(|((h, v), hasher)| (!matches_digest(v, &hasher.finalize())).then_some(h))
+            .map(|h| {
                 format!("JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY: {name}: {h:?} digest differs")
             })
             .collect()

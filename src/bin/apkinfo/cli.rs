@@ -14,8 +14,8 @@ Exit status: 0 all files read (and, for check, all match); 1 check found a misma
 )]
 pub struct Cli {
     /// Override a safety limit, e.g. `--limit max-entry-size=134217728` (repeatable).
-    /// Names: max-entries, max-entry-size, max-total-inflated, max-ratio,
-    /// max-reference-depth, max-xml-depth, max-plist-depth, max-string-pool,
+    /// Names: max-entries, max-entry-size, max-total-inflated, max-stream-factor,
+    /// max-ratio, max-reference-depth, max-xml-depth, max-plist-depth, max-string-pool,
     /// max-certificates.
     #[arg(long = "limit", value_name = "NAME=VALUE", global = true)]
     pub limits: Vec<String>,

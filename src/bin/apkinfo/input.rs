@@ -90,6 +90,32 @@ impl Mapped {
             Mapped::Owned(v) => v,
         }
     }
+
+    /// The library's [`apkinfo::Release`] hook: drop the whole pages of
+    /// `bytes`, a stretch of this map that a pass over the file is done with,
+    /// so that verifying a big APK does not keep all of it mapped. Anything
+    /// outside the map (or a read file) is left alone.
+    pub fn release(&self, bytes: &[u8]) {
+        const PAGE: usize = 4096;
+        let Mapped::Map(m) = self else { return };
+        let Some(from) = (bytes.as_ptr() as usize).checked_sub(m.as_ptr() as usize) else {
+            return;
+        };
+        let to = from.saturating_add(bytes.len());
+        let (lo, hi) = (from.div_ceil(PAGE) * PAGE, to / PAGE * PAGE);
+        if to > m.len() || hi <= lo {
+            return;
+        }
+        // SAFETY: the map is read-only and shared (`Mmap::map`), so
+        // MADV_DONTNEED only drops this process's page-table entries for
+        // those pages: the next read faults the same file bytes back in, and
+        // no borrow of the map can observe a change. (A file changed under us
+        // is the risk `open` already documents.) A failure only means the
+        // pages stay mapped.
+        #[allow(unsafe_code)]
+        let _ =
+            unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, lo, hi - lo) };
+    }
 }
 
 /// The `.idsig` beside an APK, when there is one. Mapped like the APK: its
@@ -107,7 +133,7 @@ pub fn idsig_for(path: &Path) -> Option<Mapped> {
 /// then left for the exit to drop).
 pub fn inspect_one(
     path: &Path,
-    opts: &apkinfo::Options,
+    opts: &apkinfo::Options<'_>,
     limits: &apkinfo::Limits,
     only: bool,
 ) -> Result<apkinfo::Report, String> {
@@ -115,8 +141,10 @@ pub fn inspect_one(
     let idsig = idsig_for(path);
     // Whole-file digests are streamed from the file, not read through the map,
     // so memory stays flat however large the file is.
+    let release = |bytes: &[u8]| data.release(bytes);
     let lib_opts = apkinfo::Options {
         hashes: false,
+        release: Some(&release),
         ..*opts
     };
     let mut report = apkinfo::inspect_opts(

@@ -40,11 +40,17 @@ fn verify(args: &cli::VerifyArgs, limits: &apkinfo::Limits) -> ExitCode {
     let work = |path: &std::path::Path| -> Result<apkinfo::report::VerificationReport, String> {
         let data = input::Mapped::open(path)?;
         let idsig = input::idsig_for(path);
-        apkinfo::verify(
+        let release = |bytes: &[u8]| data.release(bytes);
+        let opts = apkinfo::Options {
+            min_sdk: args.min_sdk,
+            max_sdk: args.max_sdk,
+            release: Some(&release),
+            ..apkinfo::Options::default()
+        };
+        apkinfo::verify_opts(
             data.bytes(),
             idsig.as_ref().map(input::Mapped::bytes),
-            args.min_sdk,
-            args.max_sdk,
+            &opts,
             limits,
         )
         .map_err(|e| e.to_string())
