@@ -64,6 +64,25 @@ pub fn wanted(name: &str) -> bool {
 /// Android's value for a preview SDK (`Build.VERSION_CODES.CUR_DEVELOPMENT`).
 const CUR_DEVELOPMENT: u32 = 10_000;
 
+/// Does any of `<uses-sdk>`'s versions refer into the resource table?
+pub fn sdk_needs_table(tree: &XmlTree) -> bool {
+    let Some(root) = tree.root() else {
+        return false;
+    };
+    tree.children(root, "uses-sdk").next().is_some_and(|u| {
+        [
+            (attr::MIN_SDK_VERSION, "minSdkVersion"),
+            (attr::TARGET_SDK_VERSION, "targetSdkVersion"),
+            (attr::MAX_SDK_VERSION, "maxSdkVersion"),
+        ]
+        .iter()
+        .any(|&(id, name)| {
+            u.attr(id, name)
+                .is_some_and(|a| a.value.reference().is_some())
+        })
+    })
+}
+
 pub fn facts(tree: &XmlTree, res: &Resolver<'_, '_>) -> ManifestFacts {
     let mut f = ManifestFacts::default();
     let Some(root) = tree.root() else { return f };

@@ -168,7 +168,9 @@ impl std::fmt::Debug for ReleaseHook<'_> {
 const STREAM_PIECE: usize = 1 << 20;
 
 /// The compressed bytes of an entry as a `BufRead` for the inflater, telling
-/// the archive's release hook about each mebibyte once the inflater is past it.
+/// the archive's release hook about each whole mebibyte once the inflater is
+/// past it (a shorter tail is left to the caller, who can release many small
+/// entries in one call).
 struct ReleasingInput<'s, 'a> {
     data: &'a [u8],
     pos: usize,
@@ -191,7 +193,7 @@ impl std::io::BufRead for ReleasingInput<'_, '_> {
     }
     fn consume(&mut self, n: usize) {
         self.pos = self.pos.saturating_add(n).min(self.data.len());
-        if self.pos - self.released >= STREAM_PIECE || self.pos == self.data.len() {
+        if self.pos - self.released >= STREAM_PIECE {
             self.archive
                 .release(self.data.get(self.released..self.pos).unwrap_or_default());
             self.released = self.pos;
@@ -408,6 +410,23 @@ impl<'a> Archive<'a> {
     /// the archive's own methods (the content digests).
     pub fn release_hook(&self) -> Option<crate::Release<'a>> {
         self.release.0
+    }
+
+    /// Where an entry's local header and data lie in the file, from the
+    /// central directory alone (the local header is not read, so its extra
+    /// field is not counted): for releasing the bytes of many entries at once
+    /// without touching each one's page first.
+    pub fn extent(&self, e: &CentralRecord<'a>) -> Option<(usize, usize)> {
+        let from = e.local_header_offset.checked_add(self.shift)?;
+        let to = from
+            .checked_add(raw::LOCAL_HEADER_LEN as u64)?
+            .checked_add(e.name.len() as u64)?
+            .checked_add(e.compressed_size)?;
+        let len = self.data.len() as u64;
+        Some((
+            usize::try_from(from.min(len)).ok()?,
+            usize::try_from(to.min(len)).ok()?,
+        ))
     }
 
     /// Tell the caller's hook, if any, that a pass is done with `bytes`.
@@ -642,7 +661,9 @@ impl<'a> Archive<'a> {
     /// its declared size (Android refuses that), the ratio limit applies, and
     /// all streamed bytes of the archive together may not pass
     /// `max_stream_factor` × its size (at least `max_total_inflated`). The
-    /// stored bytes are handed to the release hook as the stream passes them.
+    /// stored bytes are handed to the release hook a whole mebibyte at a time
+    /// as the stream passes them; a shorter tail (all of a small entry) is
+    /// left for the caller to release, with its neighbours, in one call.
     /// Returns how many bytes were fed.
     pub fn stream(
         &self,
@@ -670,7 +691,9 @@ impl<'a> Archive<'a> {
         if e.method == Method::Stored {
             for piece in raw.chunks(STREAM_PIECE) {
                 sink(piece);
-                self.release(piece);
+                if piece.len() == STREAM_PIECE {
+                    self.release(piece);
+                }
             }
             return Ok(size);
         }

@@ -37,7 +37,7 @@ pub fn verify(
     min_sdk: Option<u32>,
     max_sdk: Option<u32>,
 ) -> VerificationReport {
-    let facts = apk.facts();
+    let facts = apk.sdk_facts();
     let max = max_sdk.unwrap_or(i32::MAX as u32);
     let min = min_sdk.unwrap_or(facts.min_sdk.unwrap_or(1));
     let mut out = VerificationReport {

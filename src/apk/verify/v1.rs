@@ -6,7 +6,7 @@
 use super::crypto::{self, Hash, SigAlg};
 use super::jar::{self, Section};
 use crate::cert::pkcs7::{self, SignerInfo};
-use crate::zip::Archive;
+use crate::zip::{Archive, CentralRecord};
 use std::collections::{BTreeMap, BTreeSet};
 use x509_parser::asn1_rs::{Any, FromBer, Tag};
 
@@ -246,6 +246,37 @@ fn check_signed_attrs(
 
 /// Verify the JAR signature for SDK versions `min..=max`. `supported`: scheme
 /// ids the range supports; `found`: those verified (stripping protection).
+/// An entry to check: its record, its name, and the digests to compare.
+type Job<'z> = (CentralRecord<'z>, String, Vec<(Hash, String)>);
+
+/// Neighbouring entries checked together, and the span of the file they lie in.
+struct Group<'j, 'z> {
+    size: u64,
+    jobs: Vec<&'j Job<'z>>,
+    extent: Option<(usize, usize)>,
+}
+
+/// Stream one entry through its hashes and compare them with the manifest's.
+fn check_entry(zip: &Archive<'_>, (e, name, digests): &Job<'_>) -> Vec<String> {
+    let mut hashers: Vec<_> = digests.iter().map(|(h, _)| crypto::hasher(*h)).collect();
+    let streamed = zip.stream(e, |piece| {
+        for h in hashers.iter_mut() {
+            h.update(piece);
+        }
+    });
+    if let Err(x) = streamed {
+        return vec![format!(
+            "JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY: {name}: {x}"
+        )];
+    }
+    digests
+        .iter()
+        .zip(hashers)
+        .filter_map(|((h, v), hasher)| (!matches_digest(v, &hasher.finalize())).then_some(h))
+        .map(|h| format!("JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY: {name}: {h:?} digest differs"))
+        .collect()
+}
+
 pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &[u32]) -> V1Result {
     let mut r = V1Result::default();
     let err = |r: &mut V1Result, code: &str, msg: String| r.errors.push(format!("{code}: {msg}"));
@@ -520,30 +551,47 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
         jobs.push((e, name, digests));
     }
     // Inflating and hashing every entry is v1's whole cost: spread it over the
-    // cores, largest first so the big one (resources.arsc) starts at once.
-    jobs.sort_by_key(|(e, _, _)| std::cmp::Reverse(e.uncompressed_size));
-    // Each entry is streamed through its hashes (no entry is held in memory,
-    // so a 1 GB asset verifies like a small one).
-    let failures = super::digest::par_map(&jobs, |(e, name, digests)| -> Vec<String> {
-        let mut hashers: Vec<_> = digests.iter().map(|(h, _)| crypto::hasher(*h)).collect();
-        let streamed = zip.stream(e, |piece| {
-            for h in hashers.iter_mut() {
-                h.update(piece);
+    // cores. Each entry is streamed through its hashes (none is held in
+    // memory, so a 1 GB asset verifies like a small one). Neighbouring
+    // entries go in groups of about 1 MiB of stored bytes, and a group's span
+    // of the file is released once hashed: most entries are smaller than a
+    // page and could not release their own. Largest groups first, so the big
+    // one (resources.arsc) starts at once.
+    // (Spans come from the central directory: reading every local header up
+    // front would fault in the whole file before anything is released.)
+    let data = zip.data();
+    jobs.sort_by_key(|(e, _, _)| e.local_header_offset);
+    let mut groups: Vec<Group<'_, '_>> = Vec::new();
+    for job in &jobs {
+        let extent = zip.extent(&job.0);
+        let size = extent.map_or(0, |(a, b)| (b - a) as u64);
+        match groups.last_mut() {
+            Some(g) if g.size < 1 << 20 => {
+                g.size += size;
+                g.jobs.push(job);
+                g.extent = match (g.extent, extent) {
+                    (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+                    (x, y) => x.or(y),
+                };
             }
-        });
-        if let Err(x) = streamed {
-            return vec![format!(
-                "JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY: {name}: {x}"
-            )];
+            _ => groups.push(Group {
+                size,
+                jobs: vec![job],
+                extent,
+            }),
         }
-        digests
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.size));
+    let failures = super::digest::par_map(&groups, |g| -> Vec<String> {
+        let out = g
+            .jobs
             .iter()
-            .zip(hashers)
-            .filter_map(|((h, v), hasher)| (!matches_digest(v, &hasher.finalize())).then_some(h))
-            .map(|h| {
-                format!("JAR_SIG_ZIP_ENTRY_DIGEST_DID_NOT_VERIFY: {name}: {h:?} digest differs")
-            })
-            .collect()
+            .flat_map(|job| check_entry(zip, job))
+            .collect();
+        if let Some((a, b)) = g.extent {
+            zip.release(data.get(a..b).unwrap_or_default());
+        }
+        out
     });
     r.errors.extend(failures.into_iter().flatten());
     for name in by_name.keys() {
