@@ -371,3 +371,38 @@ fn build_only_checks_depth_inside_skipped_elements() {
         Err(AxmlError::TooDeep(50))
     );
 }
+
+#[test]
+fn verify_walks_the_table_only_for_sdk_references() {
+    let sdk = |min: AttrValue<'static>| {
+        let nodes = vec![
+            Node::Start("manifest", vec![]),
+            Node::Start(
+                "uses-sdk",
+                vec![
+                    Attr {
+                        ns: true,
+                        name: "minSdkVersion",
+                        res_id: Some(crate::apk::manifest::attr::MIN_SDK_VERSION),
+                        value: min,
+                    },
+                    Attr {
+                        ns: true,
+                        name: "targetSdkVersion",
+                        res_id: Some(crate::apk::manifest::attr::TARGET_SDK_VERSION),
+                        value: AttrValue::Int(33),
+                    },
+                ],
+            ),
+            Node::End("uses-sdk"),
+            Node::End("manifest"),
+        ];
+        let data = build(&nodes, Quirks::default());
+        let doc = XmlDocument::parse(&data).unwrap();
+        XmlTree::build(&doc, 64).unwrap()
+    };
+    use crate::apk::manifest::sdk_needs_table;
+    assert!(!sdk_needs_table(&sdk(AttrValue::Int(21))));
+    assert!(!sdk_needs_table(&sdk(AttrValue::Str("Tiramisu"))));
+    assert!(sdk_needs_table(&sdk(AttrValue::Ref(0x7f05_0001))));
+}
