@@ -1,6 +1,6 @@
 #!/bin/bash
 # The side-by-side runs behind README's Performance table:
-#   benches/compare.sh [verify|inspect|ab|rss|hashes|all]
+#   benches/compare.sh [verify|inspect|ab|rss|hashes|big|all]
 # Needs apksigner, aapt, zipalign and hyperfine (Debian packages) and
 # /usr/share/android-framework-res/framework-res.apk. The "read" page-cache
 # state drops the page cache, so that step needs root; without it only the
@@ -71,4 +71,26 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
         z.writestr(name, small.read(name))
 PY
   hyperfine -N -w 1 -r 5 "$B --hashes $W/big.apk" "md5sum $W/big.apk"
+esac
+case $step in big|all)
+  # verify on a 1 GiB signed APK (one stored 1 GiB asset; apksig cannot sign a
+  # ZIP64 local header, so the asset stays under 2 GiB and the file plain ZIP):
+  # memory must stay flat however big the file is.
+  G=$W/big-signed.apk
+  if [ ! -f "$G" ]; then
+    python3 - "$W/big-unsigned.apk" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile('fixtures/signing/unsigned.apk') as z, zipfile.ZipFile(sys.argv[1], 'w') as o:
+    for i in z.infolist():
+        o.writestr(i, z.read(i.filename))
+    o.writestr(zipfile.ZipInfo('assets/blob.bin'), os.urandom(1 << 30))
+PY
+    apksigner sign --key fixtures/keys/rsa-2048.pk8 --cert fixtures/keys/rsa-2048.x509.der \
+      --min-sdk-version 14 --out "$G" "$W/big-unsigned.apk"
+    rm -f "$W/big-unsigned.apk"
+  fi
+  hyperfine -N -w 1 -r 5 "$B verify --min-sdk 14 $G" "apksigner verify --min-sdk-version 14 $G"
+  for c in "$B verify --min-sdk 14 $G" "apksigner verify --min-sdk-version 14 $G"; do
+    /usr/bin/time -f "%M KB peak RSS  $c" $c > /dev/null
+  done 2>&1 | grep "peak RSS"
 esac
