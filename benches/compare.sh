@@ -1,6 +1,6 @@
 #!/bin/bash
 # The side-by-side runs behind README's Performance table:
-#   benches/compare.sh [verify|inspect|ab|rss|hashes|big|all]
+#   benches/compare.sh [verify|inspect|ab|rss|hashes|big|static|all]
 # Needs apksigner, aapt, zipalign and hyperfine (Debian packages) and
 # /usr/share/android-framework-res/framework-res.apk. The "read" page-cache
 # state drops the page cache, so that step needs root; without it only the
@@ -93,4 +93,14 @@ PY
   for c in "$B verify --min-sdk 14 $G" "apksigner verify --min-sdk-version 14 $G"; do
     /usr/bin/time -f "%M KB peak RSS  $c" $c > /dev/null
   done 2>&1 | grep "peak RSS"
+esac
+case $step in static|all)
+  # The same code linked statically (glibc's libc.a; needs --target, since
+  # proc-macros cannot be built with crt-static): no dynamic loading at start.
+  RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --quiet \
+    --target x86_64-unknown-linux-gnu --target-dir target/static
+  S=target/static/x86_64-unknown-linux-gnu/release/apkinfo
+  [ -f "$F" ] || sign
+  hyperfine -N -w 20 -r 300 "$S $F" "$B $F" "aapt dump badging $F"
+  python3 benches/ab.py 500 "$B $F" "$S $F" "aapt dump badging $F"
 esac
