@@ -144,7 +144,6 @@ impl<'a> Apk<'a> {
         }
     }
 
-    /// The manifest's facts, references resolved.
     /// The facts `verify` needs: the SDK versions. The resource table is only
     /// walked when one of them refers into it; otherwise a verify has no use
     /// for it, and the walk maps pages all over a big table (27 MB of
@@ -157,6 +156,7 @@ impl<'a> Apk<'a> {
         manifest::facts(&self.manifest, &res)
     }
 
+    /// The manifest's facts, references resolved.
     pub fn facts(&self) -> manifest::ManifestFacts {
         let mut warnings = Vec::new();
         let table = self.table(&mut warnings);

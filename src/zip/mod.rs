@@ -124,6 +124,23 @@ impl Slot {
     }
 }
 
+/// The run of a name-sorted list whose names start with a prefix; `order`
+/// places an item's name against it ([`against_prefix`]).
+fn prefix_run<T>(list: &[T], order: impl Fn(&T) -> std::cmp::Ordering) -> &[T] {
+    let from = list.partition_point(|t| order(t).is_lt());
+    let to = list.partition_point(|t| order(t).is_le());
+    list.get(from..to).unwrap_or_default()
+}
+
+/// Equal for names that start with `prefix`, else how they sort against it.
+fn against_prefix(name: &[u8], prefix: &[u8]) -> std::cmp::Ordering {
+    if name.starts_with(prefix) {
+        std::cmp::Ordering::Equal
+    } else {
+        name.cmp(prefix)
+    }
+}
+
 /// A parsed archive: the central directory, borrowed from the file's bytes.
 ///
 /// Records are not kept: the directory was checked whole when the archive
@@ -417,11 +434,11 @@ impl<'a> Archive<'a> {
     /// field is not counted): for releasing the bytes of many entries at once
     /// without touching each one's page first.
     pub fn extent(&self, e: &CentralRecord<'a>) -> Option<(usize, usize)> {
-        let from = e.local_header_offset.checked_add(self.shift)?;
-        let to = from
-            .checked_add(raw::LOCAL_HEADER_LEN as u64)?
-            .checked_add(e.name.len() as u64)?
-            .checked_add(e.compressed_size)?;
+        let (at, end) = stored_span(e);
+        let from = at.checked_add(self.shift)?;
+        let to = end
+            .checked_add(self.shift)?
+            .checked_add(e.name.len() as u64)?;
         let len = self.data.len() as u64;
         Some((
             usize::try_from(from.min(len)).ok()?,
@@ -506,21 +523,11 @@ impl<'a> Archive<'a> {
         prefix: &'s str,
     ) -> impl Iterator<Item = CentralRecord<'a>> + 's {
         let (cd, prefix) = (self.cd, prefix.as_bytes());
-        let from = self.index.partition_point(|s| s.name(cd) < prefix);
-        let plain = self
-            .index
-            .get(from..)
-            .unwrap_or_default()
+        let plain = prefix_run(&self.index, |s| against_prefix(s.name(cd), prefix))
             .iter()
-            .take_while(move |s| s.name(cd).starts_with(prefix))
             .map(|s| self.cd_offset.saturating_add(s.at as usize));
-        let from = self.slashed.partition_point(|(n, _)| n.as_bytes() < prefix);
-        let slashed = self
-            .slashed
-            .get(from..)
-            .unwrap_or_default()
+        let slashed = prefix_run(&self.slashed, |(n, _)| against_prefix(n.as_bytes(), prefix))
             .iter()
-            .take_while(move |(n, _)| n.as_bytes().starts_with(prefix))
             .map(|&(_, off)| off);
         plain.chain(slashed).filter_map(|off| self.record_at(off))
     }

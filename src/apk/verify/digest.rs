@@ -87,20 +87,15 @@ impl<'a> Sections<'a> {
             Vec::new()
         } else {
             chunked(self, &chunked_hashes)
-        };
+        }
+        .into_iter();
         let mut verity_out = algs
             .contains(&ContentDigest::VerityChunkedSha256)
             .then(|| verity(self));
         algs.iter()
             .map(|a| match a {
                 ContentDigest::VerityChunkedSha256 => verity_out.take().unwrap_or_default(),
-                _ => {
-                    if chunked_out.is_empty() {
-                        Vec::new()
-                    } else {
-                        chunked_out.remove(0)
-                    }
-                }
+                _ => chunked_out.next().unwrap_or_default(),
             })
             .collect()
     }

@@ -232,9 +232,7 @@ pub fn verify(
                                 computed.insert(*a, d);
                             }
                             for (id, expected) in &digests_needed {
-                                if let Err(alg) =
-                                    scheme::check_digests(expected, &mut computed, &sections)
-                                {
+                                if let Err(alg) = scheme::check_digests(expected, &computed) {
                                     out.errors.push(format!(
                                 "{}_SIG_APK_DIGEST_DID_NOT_VERIFY: the {alg:?} digest of the APK's contents does not match the signature",
                                 id_tag(*id)

@@ -337,19 +337,17 @@ fn verify_lineage(s: &SchemeSigner<'_>) -> Result<(), String> {
     Ok(())
 }
 
-/// Compare expected digests with the file's, computing each algorithm once.
+/// Compare expected digests with the file's (`computed` holds every
+/// algorithm any scheme asked for, from one pass over the file).
 pub fn check_digests(
     expected: &[(ContentDigest, Vec<u8>)],
-    computed: &mut BTreeMap<ContentDigest, Vec<u8>>,
-    sections: &super::digest::Sections<'_>,
+    computed: &BTreeMap<ContentDigest, Vec<u8>>,
 ) -> Result<(), ContentDigest> {
-    for (alg, want) in expected {
-        let got = computed
-            .entry(*alg)
-            .or_insert_with(|| sections.compute(*alg));
-        if got != want {
-            return Err(*alg);
-        }
+    match expected
+        .iter()
+        .find(|(alg, want)| computed.get(alg) != Some(want))
+    {
+        Some((alg, _)) => Err(*alg),
+        None => Ok(()),
     }
-    Ok(())
 }

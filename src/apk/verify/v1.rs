@@ -244,8 +244,6 @@ fn check_signed_attrs(
     }
 }
 
-/// Verify the JAR signature for SDK versions `min..=max`. `supported`: scheme
-/// ids the range supports; `found`: those verified (stripping protection).
 /// An entry to check: its record, its name, and the digests to compare.
 type Job<'z> = (CentralRecord<'z>, String, Vec<(Hash, String)>);
 
@@ -277,6 +275,8 @@ fn check_entry(zip: &Archive<'_>, (e, name, digests): &Job<'_>) -> Vec<String> {
         .collect()
 }
 
+/// Verify the JAR signature for SDK versions `min..=max`. `supported`: scheme
+/// ids the range supports; `found`: those verified (stripping protection).
 pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &[u32]) -> V1Result {
     let mut r = V1Result::default();
     let err = |r: &mut V1Result, code: &str, msg: String| r.errors.push(format!("{code}: {msg}"));
