@@ -1,6 +1,6 @@
 #!/bin/bash
 # The side-by-side runs behind README's Performance table:
-#   benches/compare.sh [verify|inspect|ab|rss|hashes|big|static|all]
+#   benches/compare.sh [verify|inspect|ab|rss|hashes|big|dist|all]
 # Needs apksigner, aapt, zipalign and hyperfine (Debian packages) and
 # /usr/share/android-framework-res/framework-res.apk. The "read" page-cache
 # state drops the page cache, so that step needs root; without it only the
@@ -14,6 +14,8 @@ B=target/release/apkinfo
 F=$W/fw-signed.apk
 mkdir -p "$W"
 cargo build --release --quiet
+# S: the binary we ship (.ci/dist: static PIE, fat LTO); B: the default release build.
+S=$(.ci/dist)
 [ -f "$W/fw-aligned.apk" ] || zipalign -f 4 "$FW" "$W/fw-aligned.apk"
 
 # Writes fw-signed.apk afresh: its page cache is then what apksigner's writes left.
@@ -26,7 +28,7 @@ sign() {
 read_back() {
   if [ "$(id -u)" != 0 ]; then echo "(not root: cannot drop the page cache)"; return 1; fi
   sync; echo 1 > /proc/sys/vm/drop_caches; cat "$F" > /dev/null
-  "$B" --version > /dev/null; aapt version > /dev/null
+  "$S" --version > /dev/null; "$B" --version > /dev/null; aapt version > /dev/null
 }
 faults() { perf stat -e page-faults -r 20 "$@" 2>&1 >/dev/null | grep faults || true; }
 inspect() {
@@ -34,26 +36,27 @@ inspect() {
   for state in written read; do
     if [ $state = read ]; then read_back || break; fi
     echo "-- inspect, page cache as $state"
-    faults "$B" "$F"
-    hyperfine -N -w 20 -r 300 "$B $F" "aapt dump badging $F" /bin/true
+    faults "$S" "$F"
+    hyperfine -N -w 20 -r 300 "$S $F" "$B $F" "aapt dump badging $F" /bin/true
   done
 }
 step=${1:-all}
 echo "== $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60)"
 case $step in verify|all)
   [ -f "$F" ] || sign
-  hyperfine -N -w 3 -r 10 "$B verify --min-sdk 14 $F" "apksigner verify --min-sdk-version 14 $F"
+  hyperfine -N -w 3 -r 10 "$S verify --min-sdk 14 $F" "$B verify --min-sdk 14 $F" \
+    "apksigner verify --min-sdk-version 14 $F"
 esac
 case $step in inspect|all) inspect ;; esac
 case $step in ab|all)
   # Where inspect's time goes: process start, Rust start, clap, then the work.
   [ -f "$F" ] || sign
   printf 'fn main() {}\n' > "$W/empty.rs"; rustc -O "$W/empty.rs" -o "$W/empty"
-  python3 benches/ab.py 300 /bin/true "$W/empty" "$B --version" "$B $F"
+  python3 benches/ab.py 300 /bin/true "$W/empty" "$S --version" "$S $F" "$B $F"
 esac
 case $step in rss|all)
   [ -f "$F" ] || sign
-  for c in "$B $F" "aapt dump badging $F" "$B verify --min-sdk 14 $F" \
+  for c in "$S $F" "aapt dump badging $F" "$S verify --min-sdk 14 $F" \
            "apksigner verify --min-sdk-version 14 $F"; do
     /usr/bin/time -f "%M KB peak RSS  $c" $c > /dev/null
   done 2>&1 | grep "peak RSS"
@@ -70,7 +73,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     for name in small.namelist():
         z.writestr(name, small.read(name))
 PY
-  hyperfine -N -w 1 -r 5 "$B --hashes $W/big.apk" "md5sum $W/big.apk"
+  hyperfine -N -w 1 -r 5 "$S --hashes $W/big.apk" "md5sum $W/big.apk"
 esac
 case $step in big|all)
   # verify on a 1 GiB signed APK (one stored 1 GiB asset; apksig cannot sign a
@@ -89,18 +92,15 @@ PY
       --min-sdk-version 14 --out "$G" "$W/big-unsigned.apk"
     rm -f "$W/big-unsigned.apk"
   fi
-  hyperfine -N -w 1 -r 5 "$B verify --min-sdk 14 $G" "apksigner verify --min-sdk-version 14 $G"
-  for c in "$B verify --min-sdk 14 $G" "apksigner verify --min-sdk-version 14 $G"; do
+  hyperfine -N -w 1 -r 5 "$S verify --min-sdk 14 $G" "apksigner verify --min-sdk-version 14 $G"
+  for c in "$S verify --min-sdk 14 $G" "apksigner verify --min-sdk-version 14 $G"; do
     /usr/bin/time -f "%M KB peak RSS  $c" $c > /dev/null
   done 2>&1 | grep "peak RSS"
 esac
-case $step in static|all)
-  # The same code linked statically (glibc's libc.a; needs --target, since
-  # proc-macros cannot be built with crt-static): no dynamic loading at start.
-  RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --quiet \
-    --target x86_64-unknown-linux-gnu --target-dir target/static
-  S=target/static/x86_64-unknown-linux-gnu/release/apkinfo
+case $step in dist|all)
+  # The shipped build against the default release build and aapt, by
+  # hyperfine and interleaved (which adds Python's spawn cost to every side).
   [ -f "$F" ] || sign
   hyperfine -N -w 20 -r 300 "$S $F" "$B $F" "aapt dump badging $F"
-  python3 benches/ab.py 500 "$B $F" "$S $F" "aapt dump badging $F"
+  python3 benches/ab.py 500 "$S $F" "$B $F" "aapt dump badging $F"
 esac

@@ -117,6 +117,7 @@ pub struct CentralRecord<'a> {
 }
 
 impl<'a> CentralRecord<'a> {
+    #[inline]
     pub(super) fn read(r: &mut Reader<'a>) -> Result<CentralRecord<'a>, ZipError> {
         let at = r.abs_pos();
         let bad = |what| ZipError::BadCentralRecord { at, what };
