@@ -66,7 +66,7 @@ fn digests_to_verify(
     let mut out = Vec::new();
     if min < JELLY_BEAN_MR2 {
         for alg in ["SHA1", "SHA-1"] {
-            if let Some(v) = section.get(&format!("{alg}{suffix}")) {
+            if let Some(v) = section.get_joined(alg, suffix) {
                 out.push((Hash::Sha1, v.to_string()));
                 break;
             }
@@ -74,7 +74,7 @@ fn digests_to_verify(
     }
     if max >= JELLY_BEAN_MR2 {
         for alg in ["SHA-512", "SHA-384", "SHA-256", "SHA-1", "SHA1"] {
-            if let Some(v) = section.get(&format!("{alg}{suffix}")) {
+            if let Some(v) = section.get_joined(alg, suffix) {
                 if let Some(h) = hash_of(alg) {
                     if !out.iter().any(|(o, _)| *o == h) {
                         out.push((h, v.to_string()));
