@@ -7,7 +7,9 @@ use super::crypto::{self, Hash, SigAlg};
 use super::jar::{self, Section};
 use crate::cert::pkcs7::{self, SignerInfo};
 use crate::zip::{Archive, CentralRecord};
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use x509_parser::asn1_rs::{Any, FromBer, Tag};
 
 const JELLY_BEAN_MR2: u32 = 18;
@@ -245,7 +247,7 @@ fn check_signed_attrs(
 }
 
 /// An entry to check: its record, its name, and the digests to compare.
-type Job<'z> = (CentralRecord<'z>, String, Vec<(Hash, String)>);
+type Job<'z> = (CentralRecord<'z>, Cow<'z, str>, Vec<(Hash, String)>);
 
 /// Neighbouring entries checked together, and the span of the file they lie in.
 struct Group<'j, 'z> {
@@ -275,51 +277,21 @@ fn check_entry(zip: &Archive<'_>, (e, name, digests): &Job<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Verify the JAR signature for SDK versions `min..=max`. `supported`: scheme
-/// ids the range supports; `found`: those verified (stripping protection).
-pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &[u32]) -> V1Result {
-    let mut r = V1Result::default();
+/// The signers: each .SF with its signature block, the PKCS#7 signature over
+/// the .SF, and the .SF's digests of MANIFEST.MF. Returns the names each
+/// signer's .SF lists, or `None` when verification stops here (errors in `r`).
+#[allow(clippy::too_many_arguments)]
+fn check_signers(
+    zip: &Archive<'_>,
+    mf_bytes: &[u8],
+    by_name: &HashMap<&str, &Section<'_>>,
+    min: u32,
+    max: u32,
+    supported: &[u32],
+    found: &[u32],
+    r: &mut V1Result,
+) -> Option<(Vec<String>, Vec<HashSet<String>>)> {
     let err = |r: &mut V1Result, code: &str, msg: String| r.errors.push(format!("{code}: {msg}"));
-    let Some(mf_entry) = zip.find("META-INF/MANIFEST.MF") else {
-        err(
-            &mut r,
-            "JAR_SIG_NO_MANIFEST",
-            "META-INF/MANIFEST.MF is missing".into(),
-        );
-        return r;
-    };
-    let mf_bytes = match zip.read(&mf_entry) {
-        Ok(b) => b,
-        Err(e) => {
-            err(&mut r, "JAR_SIG_PARSE_EXCEPTION", e.to_string());
-            return r;
-        }
-    };
-    let (mf_main, mf_sections) = jar::parse(&mf_bytes);
-    let _ = mf_main;
-    let mut by_name: BTreeMap<&str, &Section<'_>> = BTreeMap::new();
-    for s in &mf_sections {
-        match s.name() {
-            None => {
-                err(
-                    &mut r,
-                    "JAR_SIG_UNNNAMED_MANIFEST_SECTION",
-                    "a MANIFEST.MF section has no Name".into(),
-                );
-                return r;
-            }
-            Some(n) => {
-                if by_name.insert(n, s).is_some() {
-                    err(
-                        &mut r,
-                        "JAR_SIG_DUPLICATE_MANIFEST_SECTION",
-                        format!("{n} appears twice in MANIFEST.MF"),
-                    );
-                }
-            }
-        }
-    }
-
     // Signers: each .SF with its signature block.
     let sf_names: Vec<String> = zip
         .with_prefix("META-INF/")
@@ -347,28 +319,28 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
             Ok(sf_bytes) => {
                 signers.push((sf.clone(), sf_bytes.into_owned(), block_bytes.into_owned()))
             }
-            Err(e) => err(&mut r, "JAR_SIG_PARSE_EXCEPTION", format!("{sf}: {e}")),
+            Err(e) => err(r, "JAR_SIG_PARSE_EXCEPTION", format!("{sf}: {e}")),
         }
     }
     if signers.is_empty() {
-        err(&mut r, "JAR_SIG_NO_SIGNATURES", "no JAR signatures".into());
-        return r;
+        err(r, "JAR_SIG_NO_SIGNATURES", "no JAR signatures".into());
+        return None;
     }
     if signers.len() > MAX_SIGNERS {
         err(
-            &mut r,
+            r,
             "JAR_SIG_MAX_SIGNATURES_EXCEEDED",
             format!("{} signers, at most {MAX_SIGNERS}", signers.len()),
         );
-        return r;
+        return None;
     }
 
-    let mut signed_names: Vec<BTreeSet<String>> = Vec::new();
+    let mut signed_names: Vec<HashSet<String>> = Vec::new();
     for (sf_name, sf_bytes, block) in &signers {
         let sd = match pkcs7::parse_limited(block, zip.limits().max_certificates) {
             Ok(sd) => sd,
             Err(e) => {
-                err(&mut r, "JAR_SIG_PARSE_EXCEPTION", format!("{sf_name}: {e}"));
+                err(r, "JAR_SIG_PARSE_EXCEPTION", format!("{sf_name}: {e}"));
                 continue;
             }
         };
@@ -418,7 +390,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
         let cert = match chosen {
             Ok(c) => c,
             Err((code, msg)) => {
-                err(&mut r, code, format!("{sf_name}: {msg}"));
+                err(r, code, format!("{sf_name}: {msg}"));
                 continue;
             }
         };
@@ -429,7 +401,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
         if let Some(ids) = sf_main.get("X-Android-APK-Signed") {
             for id in ids.split(',').filter_map(|s| s.trim().parse::<u32>().ok()) {
                 if supported.contains(&id) && !found.contains(&id) {
-                    err(&mut r, "JAR_SIG_MISSING_APK_SIG_REFERENCED", format!("{sf_name} says the APK was signed with scheme v{id}, which is missing (stripped?)"));
+                    err(r, "JAR_SIG_MISSING_APK_SIG_REFERENCED", format!("{sf_name} says the APK was signed with scheme v{id}, which is missing (stripped?)"));
                 }
             }
         }
@@ -439,31 +411,31 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
             .is_some_and(|c| c.contains("signtool"));
         if whole.is_empty() && !created_by_signtool {
             err(
-                &mut r,
+                r,
                 "JAR_SIG_NO_MANIFEST_DIGEST_IN_SF",
                 format!("{sf_name} has no digest of MANIFEST.MF"),
             );
         }
-        let whole_ok = !whole.is_empty() && whole.iter().all(|(h, v)| matches(*h, v, &mf_bytes));
+        let whole_ok = !whole.is_empty() && whole.iter().all(|(h, v)| matches(*h, v, mf_bytes));
         if !whole_ok {
             let main_digests =
                 digests_to_verify(&sf_main, "-Digest-Manifest-Main-Attributes", min, max);
-            let (mf_main, _) = jar::parse(&mf_bytes);
+            let (mf_main, _) = jar::parse(mf_bytes);
             for (h, v) in &main_digests {
                 if !matches(*h, v, mf_main.bytes) {
                     err(
-                        &mut r,
+                        r,
                         "JAR_SIG_MANIFEST_MAIN_SECTION_DIGEST_DID_NOT_VERIFY",
                         sf_name.to_string(),
                     );
                 }
             }
         }
-        let mut names = BTreeSet::new();
+        let mut names = HashSet::new();
         for s in &sf_sections {
             let Some(name) = s.name() else {
                 err(
-                    &mut r,
+                    r,
                     "JAR_SIG_UNNNAMED_SIG_FILE_SECTION",
                     format!("{sf_name} has a section without Name"),
                 );
@@ -472,7 +444,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
             names.insert(name.to_string());
             let Some(mf_section) = by_name.get(name) else {
                 err(
-                    &mut r,
+                    r,
                     "JAR_SIG_NO_ZIP_ENTRY_DIGEST_IN_MANIFEST",
                     format!("{sf_name} signs {name}, which MANIFEST.MF does not list"),
                 );
@@ -484,7 +456,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
             let digests = digests_to_verify(s, "-Digest", min, max);
             if digests.is_empty() {
                 err(
-                    &mut r,
+                    r,
                     "JAR_SIG_NO_MANIFEST_SECTION_DIGEST",
                     format!("{sf_name}: no digest for {name}"),
                 );
@@ -492,7 +464,7 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
             for (h, v) in &digests {
                 if !matches(*h, v, mf_section.bytes) {
                     err(
-                        &mut r,
+                        r,
                         "JAR_SIG_MANIFEST_SECTION_DIGEST_DID_NOT_VERIFY",
                         format!("{sf_name}: section {name}"),
                     );
@@ -501,68 +473,78 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
         }
         signed_names.push(names);
     }
-    if !r.errors.is_empty() {
-        return r;
-    }
+    let sf_names = signers.into_iter().map(|(n, _, _)| n).collect();
+    r.errors.is_empty().then_some((sf_names, signed_names))
+}
 
-    // Every entry: listed in MANIFEST.MF, signed by every signer, digest matching.
-    let mut seen = BTreeSet::new();
-    let mut jobs = Vec::new();
+/// What the entry pass found for one entry, replayed in directory order once
+/// the signers are known (the "not signed by" check needs their .SF files).
+enum Step<'z> {
+    Duplicate(Cow<'z, str>),
+    Unlisted(Cow<'z, str>),
+    Listed { name: Cow<'z, str>, no_digest: bool },
+}
+
+/// Every entry against MANIFEST.MF, and the entries to hash.
+struct Plan<'z> {
+    steps: Vec<Step<'z>>,
+    /// In file order.
+    jobs: Vec<Job<'z>>,
+    seen: HashSet<Cow<'z, str>>,
+}
+
+/// Every entry against MANIFEST.MF: listed or not, and the digests to check.
+fn plan_entries<'z>(
+    zip: &Archive<'z>,
+    by_name: &HashMap<&str, &Section<'_>>,
+    min: u32,
+    max: u32,
+) -> Plan<'z> {
+    let mut plan = Plan {
+        steps: Vec::new(),
+        jobs: Vec::new(),
+        seen: HashSet::new(),
+    };
     for e in zip.entries() {
-        let name = e.name_lossy().into_owned();
+        let name = e.name_lossy();
         if !needs_digest(&name) {
             continue;
         }
-        if !seen.insert(name.clone()) {
-            err(
-                &mut r,
-                "JAR_SIG_DUPLICATE_ZIP_ENTRY",
-                format!("{name} appears twice in the archive"),
-            );
+        if !plan.seen.insert(name.clone()) {
+            plan.steps.push(Step::Duplicate(name));
             continue;
         }
-        let Some(section) = by_name.get(name.as_str()) else {
-            err(
-                &mut r,
-                "JAR_SIG_NO_ZIP_ENTRY_DIGEST_IN_MANIFEST",
-                format!("{name} is not in MANIFEST.MF (unsigned entry)"),
-            );
+        let Some(section) = by_name.get(name.as_ref()) else {
+            plan.steps.push(Step::Unlisted(name));
             continue;
         };
-        for (i, names) in signed_names.iter().enumerate() {
-            if !names.contains(&name) {
-                let sf = signers.get(i).map(|s| s.0.as_str()).unwrap_or("?");
-                err(
-                    &mut r,
-                    "JAR_SIG_ZIP_ENTRY_NOT_SIGNED",
-                    format!("{name} is not signed by {sf}"),
-                );
-            }
-        }
         let digests = digests_to_verify(section, "-Digest", min, max);
-        if digests.is_empty() {
-            err(
-                &mut r,
-                "JAR_SIG_NO_ZIP_ENTRY_DIGEST_IN_MANIFEST",
-                format!("no usable digest for {name}"),
-            );
-            continue;
+        plan.steps.push(Step::Listed {
+            name: name.clone(),
+            no_digest: digests.is_empty(),
+        });
+        if !digests.is_empty() {
+            plan.jobs.push((e, name, digests));
         }
-        jobs.push((e, name, digests));
     }
-    // Inflating and hashing every entry is v1's whole cost: spread it over the
-    // cores. Each entry is streamed through its hashes (none is held in
-    // memory, so a 1 GB asset verifies like a small one). Neighbouring
-    // entries go in groups of about 1 MiB of stored bytes, and a group's span
-    // of the file is released once hashed: most entries are smaller than a
-    // page and could not release their own. Largest groups first, so the big
-    // one (resources.arsc) starts at once.
-    // (Spans come from the central directory: reading every local header up
-    // front would fault in the whole file before anything is released.)
+    plan.jobs.sort_by_key(|(e, _, _)| e.local_header_offset);
+    plan
+}
+
+/// Inflating and hashing every entry is v1's whole cost: spread it over the
+/// cores. Each entry is streamed through its hashes (none is held in
+/// memory, so a 1 GB asset verifies like a small one). Neighbouring
+/// entries go in groups of about 1 MiB of stored bytes, and a group's span
+/// of the file is released once hashed: most entries are smaller than a
+/// page and could not release their own. Largest groups first, so the big
+/// one (resources.arsc) starts at once. Groups not started when `cancel` is
+/// set are skipped. Returns the failures, group by group.
+/// (Spans come from the central directory: reading every local header up
+/// front would fault in the whole file before anything is released.)
+fn hash_entries(zip: &Archive<'_>, jobs: &[Job<'_>], cancel: &AtomicBool) -> Vec<String> {
     let data = zip.data();
-    jobs.sort_by_key(|(e, _, _)| e.local_header_offset);
     let mut groups: Vec<Group<'_, '_>> = Vec::new();
-    for job in &jobs {
+    for job in jobs {
         let extent = zip.extent(&job.0);
         let size = extent.map_or(0, |(a, b)| (b - a) as u64);
         match groups.last_mut() {
@@ -583,6 +565,9 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
     }
     groups.sort_by_key(|g| std::cmp::Reverse(g.size));
     let failures = super::digest::par_map(&groups, |g| -> Vec<String> {
+        if cancel.load(Ordering::Relaxed) {
+            return Vec::new();
+        }
         let out = g
             .jobs
             .iter()
@@ -593,11 +578,111 @@ pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &
         }
         out
     });
-    r.errors.extend(failures.into_iter().flatten());
-    for name in by_name.keys() {
-        if !seen.contains(*name) && needs_digest(name) {
-            r.warnings.push(format!("JAR_SIG_MISSING_ZIP_ENTRY_REFERENCED_IN_MANIFEST: MANIFEST.MF lists {name}, which the archive does not hold"));
+    failures.into_iter().flatten().collect()
+}
+
+/// Verify the JAR signature for SDK versions `min..=max`. `supported`: scheme
+/// ids the range supports; `found`: those verified (stripping protection).
+pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &[u32]) -> V1Result {
+    let mut r = V1Result::default();
+    let err = |r: &mut V1Result, code: &str, msg: String| r.errors.push(format!("{code}: {msg}"));
+    let Some(mf_entry) = zip.find("META-INF/MANIFEST.MF") else {
+        err(
+            &mut r,
+            "JAR_SIG_NO_MANIFEST",
+            "META-INF/MANIFEST.MF is missing".into(),
+        );
+        return r;
+    };
+    let mf_bytes = match zip.read(&mf_entry) {
+        Ok(b) => b,
+        Err(e) => {
+            err(&mut r, "JAR_SIG_PARSE_EXCEPTION", e.to_string());
+            return r;
+        }
+    };
+    let (mf_main, mf_sections) = jar::parse(&mf_bytes);
+    let _ = mf_main;
+    // Hashed, not sorted: thousands of lookups, and SipHash's random key
+    // keeps crafted names from colliding.
+    let mut by_name: HashMap<&str, &Section<'_>> = HashMap::new();
+    for s in &mf_sections {
+        match s.name() {
+            None => {
+                err(
+                    &mut r,
+                    "JAR_SIG_UNNNAMED_MANIFEST_SECTION",
+                    "a MANIFEST.MF section has no Name".into(),
+                );
+                return r;
+            }
+            Some(n) => {
+                if by_name.insert(n, s).is_some() {
+                    err(
+                        &mut r,
+                        "JAR_SIG_DUPLICATE_MANIFEST_SECTION",
+                        format!("{n} appears twice in MANIFEST.MF"),
+                    );
+                }
+            }
         }
     }
+
+    // Which entries to hash, and how, needs MANIFEST.MF alone: start hashing
+    // them (v1's whole cost) now, and check the signers meanwhile.
+    let plan = plan_entries(zip, &by_name, min, max);
+    let cancel = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let hashing = s.spawn(|| hash_entries(zip, &plan.jobs, &cancel));
+        let signed = check_signers(zip, &mf_bytes, &by_name, min, max, supported, found, &mut r);
+        let Some((sf_names, signed_names)) = signed else {
+            cancel.store(true, Ordering::Relaxed);
+            return;
+        };
+        // In directory order, as apksig reports them.
+        for step in &plan.steps {
+            match step {
+                Step::Duplicate(name) => err(
+                    &mut r,
+                    "JAR_SIG_DUPLICATE_ZIP_ENTRY",
+                    format!("{name} appears twice in the archive"),
+                ),
+                Step::Unlisted(name) => err(
+                    &mut r,
+                    "JAR_SIG_NO_ZIP_ENTRY_DIGEST_IN_MANIFEST",
+                    format!("{name} is not in MANIFEST.MF (unsigned entry)"),
+                ),
+                Step::Listed { name, no_digest } => {
+                    for (i, names) in signed_names.iter().enumerate() {
+                        if !names.contains(name.as_ref()) {
+                            let sf = sf_names.get(i).map(String::as_str).unwrap_or("?");
+                            err(
+                                &mut r,
+                                "JAR_SIG_ZIP_ENTRY_NOT_SIGNED",
+                                format!("{name} is not signed by {sf}"),
+                            );
+                        }
+                    }
+                    if *no_digest {
+                        err(
+                            &mut r,
+                            "JAR_SIG_NO_ZIP_ENTRY_DIGEST_IN_MANIFEST",
+                            format!("no usable digest for {name}"),
+                        );
+                    }
+                }
+            }
+        }
+        r.errors.extend(hashing.join().unwrap_or_default());
+        let mut missing: Vec<&str> = by_name
+            .keys()
+            .filter(|name| !plan.seen.contains(**name) && needs_digest(name))
+            .copied()
+            .collect();
+        missing.sort_unstable();
+        for name in missing {
+            r.warnings.push(format!("JAR_SIG_MISSING_ZIP_ENTRY_REFERENCED_IN_MANIFEST: MANIFEST.MF lists {name}, which the archive does not hold"));
+        }
+    });
     r
 }
