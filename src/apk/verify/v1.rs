@@ -277,6 +277,11 @@ fn check_entry(zip: &Archive<'_>, (e, name, digests): &Job<'_>) -> Vec<String> {
         .collect()
 }
 
+/// Record an error in apksig's terms: its code, then what was wrong.
+fn err(r: &mut V1Result, code: &str, msg: String) {
+    r.errors.push(format!("{code}: {msg}"));
+}
+
 /// The signers: each .SF with its signature block, the PKCS#7 signature over
 /// the .SF, and the .SF's digests of MANIFEST.MF. Returns the names each
 /// signer's .SF lists, or `None` when verification stops here (errors in `r`).
@@ -291,7 +296,6 @@ fn check_signers(
     found: &[u32],
     r: &mut V1Result,
 ) -> Option<(Vec<String>, Vec<HashSet<String>>)> {
-    let err = |r: &mut V1Result, code: &str, msg: String| r.errors.push(format!("{code}: {msg}"));
     // Signers: each .SF with its signature block.
     let sf_names: Vec<String> = zip
         .with_prefix("META-INF/")
@@ -585,7 +589,6 @@ fn hash_entries(zip: &Archive<'_>, jobs: &[Job<'_>], cancel: &AtomicBool) -> Vec
 /// ids the range supports; `found`: those verified (stripping protection).
 pub fn verify(zip: &Archive<'_>, min: u32, max: u32, supported: &[u32], found: &[u32]) -> V1Result {
     let mut r = V1Result::default();
-    let err = |r: &mut V1Result, code: &str, msg: String| r.errors.push(format!("{code}: {msg}"));
     let Some(mf_entry) = zip.find("META-INF/MANIFEST.MF") else {
         err(
             &mut r,
