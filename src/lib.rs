@@ -25,6 +25,7 @@ pub mod cert;
 pub mod check;
 pub mod ipa;
 pub mod limits;
+pub mod md5;
 pub mod report;
 pub mod zip;
 

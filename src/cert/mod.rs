@@ -5,8 +5,8 @@
 
 pub mod pkcs7;
 
+use crate::md5::Md5;
 use crate::report::{Cert, PublicKey};
-use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use thiserror::Error;

@@ -27,7 +27,7 @@ pub enum SigAlg {
 
 pub fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
     match hash {
-        Hash::Md5 => md5::Md5::digest(data).to_vec(),
+        Hash::Md5 => crate::md5::Md5::digest(data).to_vec(),
         Hash::Sha1 => Sha1::digest(data).to_vec(),
         Hash::Sha224 => Sha224::digest(data).to_vec(),
         Hash::Sha256 => Sha256::digest(data).to_vec(),
@@ -39,7 +39,7 @@ pub fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
 /// An incremental hash, for bytes that arrive in pieces.
 pub fn hasher(hash: Hash) -> Box<dyn sha2::digest::DynDigest + Send> {
     match hash {
-        Hash::Md5 => Box::new(md5::Md5::new()),
+        Hash::Md5 => Box::new(crate::md5::Md5::new()),
         Hash::Sha1 => Box::new(Sha1::new()),
         Hash::Sha224 => Box::new(Sha224::new()),
         Hash::Sha256 => Box::new(Sha256::new()),
@@ -56,7 +56,7 @@ pub fn verify(alg: SigAlg, spki: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), St
             let key = rsa_key(spki)?;
             let hashed = digest(h, msg);
             let scheme = match h {
-                Hash::Md5 => rsa::Pkcs1v15Sign::new::<md5::Md5>(),
+                Hash::Md5 => rsa::Pkcs1v15Sign::new::<crate::md5::Md5>(),
                 Hash::Sha1 => rsa::Pkcs1v15Sign::new::<Sha1>(),
                 Hash::Sha224 => rsa::Pkcs1v15Sign::new::<Sha224>(),
                 Hash::Sha256 => rsa::Pkcs1v15Sign::new::<Sha256>(),

@@ -244,7 +244,7 @@ fn verity(s: &Sections<'_>) -> Vec<u8> {
 pub fn file_digests(data: &[u8]) -> (String, String, String) {
     use crate::cert::hex;
     std::thread::scope(|s| {
-        let md5 = s.spawn(|| hex(&md5::Md5::digest(data)));
+        let md5 = s.spawn(|| hex(&crate::md5::Md5::digest(data)));
         let mut sha1 = sha1::Sha1::new();
         let mut sha256 = Sha256::new();
         for block in data.chunks(CHUNK) {
@@ -270,7 +270,7 @@ pub fn file_digests_reader<R: std::io::Read>(
     let (tx, rx) = mpsc::sync_channel::<Arc<Vec<u8>>>(4);
     std::thread::scope(|s| {
         let md5 = s.spawn(move || {
-            let mut h = md5::Md5::new();
+            let mut h = crate::md5::Md5::new();
             for block in rx {
                 h.update(&block[..]);
             }
