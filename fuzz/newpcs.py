@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where a fuzz run's new coverage lands: apkinfo's own code or a dependency.
 
-    python3 fuzz/newpcs.py LOG [--bin BINARY] [--base 0x555555554000] [--window 600]
+    python3 fuzz/newpcs.py LOG [--own] [--bin BINARY] [--base 0x555555554000] [--window 600]
 
 LOG is a libFuzzer log written with `-print_pcs=1`, each line led by the
 second it was written (as saturate.py writes them, or piped through a
@@ -45,6 +45,7 @@ def main() -> int:
     ap.add_argument("--bin", default=os.path.join(HERE, "target/assert/x86_64-unknown-linux-gnu/release/inspect"))
     ap.add_argument("--base", default="0x555555554000")
     ap.add_argument("--window", type=int, default=600)
+    ap.add_argument("--own", action="store_true", help="also list each new PC in apkinfo's code")
     a = ap.parse_args()
 
     hits = []
@@ -73,6 +74,9 @@ def main() -> int:
         total[o] += 1
         if o == "apkinfo":
             last_own = t
+            if a.own:
+                where = next(f for f in frames if "/rustc/" not in f and "/.rustup/" not in f)
+                print(f"{t:9.1f} s  {where.split('/work/main/')[-1]}")
     for w in sorted(windows):
         c = windows[w]
         print(f"{w * a.window:6d}-{(w + 1) * a.window:6d} s  {sum(c.values()):4d} new PCs, apkinfo {c['apkinfo']:3d}; "
