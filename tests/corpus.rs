@@ -189,6 +189,22 @@ fn apksigner_signers(text: &str) -> Option<Vec<String>> {
     )
 }
 
+/// (certificate SHA-256, certificate MD5) of each signer apksigner printed.
+fn apksigner_md5s(text: &str) -> Vec<(String, String)> {
+    let mut sha256: Vec<(&str, &str)> = Vec::new();
+    let mut out = Vec::new();
+    for l in text.lines().filter(|l| l.starts_with("Signer #")) {
+        if let Some((who, d)) = l.split_once(" certificate SHA-256 digest: ") {
+            sha256.push((who, d));
+        } else if let Some((who, d)) = l.split_once(" certificate MD5 digest: ") {
+            if let Some((_, s)) = sha256.iter().find(|(w, _)| *w == who) {
+                out.push((s.to_string(), d.to_string()));
+            }
+        }
+    }
+    out
+}
+
 /// Every `sha256=<64 hex>` the source project asserts about an APK.
 fn expected_sha256(expected: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -223,7 +239,7 @@ fn corpus_signers_match_apksigner() {
     let Some(dir) = corpus() else { return };
     let limits = apkinfo::Limits::default();
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
-    let (mut checked, mut digests, mut missing) = (0, 0, Vec::new());
+    let (mut checked, mut digests, mut md5s, mut missing) = (0, 0, 0, Vec::new());
     for line in manifest.lines().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
         let (rel, sha, kind, expected) = (f[0], f[1], f[3], f.get(6).copied().unwrap_or(""));
@@ -254,6 +270,18 @@ fn corpus_signers_match_apksigner() {
             if let Some(signers) = apksigner_signers(&text) {
                 checked += 1;
                 want.extend(signers);
+                // The filing's 签名MD5值: our MD5 of each certificate apksigner names.
+                for (sha256, md5) in apksigner_md5s(&text) {
+                    let certs = report.signers.iter().flat_map(|s| {
+                        std::iter::once(&s.certificate)
+                            .chain(&s.lineage)
+                            .chain(&s.chain)
+                    });
+                    for c in certs.filter(|c| c.sha256 == sha256) {
+                        assert_eq!(c.md5, md5, "{rel}: MD5 of certificate {sha256}");
+                        md5s += 1;
+                    }
+                }
             }
         }
         for d in want {
@@ -272,7 +300,7 @@ fn corpus_signers_match_apksigner() {
             );
         }
     }
-    eprintln!("signers: {checked} APKs verified by apksigner, {digests} expected certificate digests, {} missing", missing.len());
+    eprintln!("signers: {checked} APKs verified by apksigner, {digests} expected certificate digests, {} missing, {md5s} certificate MD5s equal to apksigner's", missing.len());
     for m in &missing {
         eprintln!("  {m}");
     }
