@@ -266,11 +266,8 @@ fn compress(state: &mut [u32; 4], block: &Block<Md5Core>, t: &[u32; 64]) {
 #[cfg(test)]
 mod tests {
     use super::Md5;
+    use crate::cert::hex;
     use digest::Digest;
-
-    fn hex(d: &[u8]) -> String {
-        d.iter().map(|b| format!("{b:02x}")).collect()
-    }
 
     /// RFC 1321 appendix A.5, the test suite.
     #[test]

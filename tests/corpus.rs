@@ -252,7 +252,7 @@ fn corpus_signers_match_apksigner() {
         let Ok(report) = apkinfo::inspect(rel, &data, &limits) else {
             continue;
         };
-        let ours: Vec<&str> = report
+        let certs: Vec<_> = report
             .signers
             .iter()
             .flat_map(|s| {
@@ -260,6 +260,9 @@ fn corpus_signers_match_apksigner() {
                     .chain(&s.lineage)
                     .chain(&s.chain)
             })
+            .collect();
+        let ours: Vec<&str> = certs
+            .iter()
             // androguard asserts some public-key fingerprints; those are SPKI digests.
             .flat_map(|c| [c.sha256.as_str(), c.public_key.spki_sha256.as_str()])
             .collect();
@@ -272,12 +275,7 @@ fn corpus_signers_match_apksigner() {
                 want.extend(signers);
                 // The filing's 签名MD5值: our MD5 of each certificate apksigner names.
                 for (sha256, md5) in apksigner_md5s(&text) {
-                    let certs = report.signers.iter().flat_map(|s| {
-                        std::iter::once(&s.certificate)
-                            .chain(&s.lineage)
-                            .chain(&s.chain)
-                    });
-                    for c in certs.filter(|c| c.sha256 == sha256) {
+                    for c in certs.iter().filter(|c| c.sha256 == sha256) {
                         assert_eq!(c.md5, md5, "{rel}: MD5 of certificate {sha256}");
                         md5s += 1;
                     }
