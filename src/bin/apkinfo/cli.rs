@@ -114,14 +114,69 @@ pub struct IconArgs {
 const COMMANDS: [&str; 6] = ["inspect", "manifest", "icon", "check", "verify", "help"];
 
 /// `apkinfo FILE...` means `apkinfo inspect FILE...`: insert the subcommand
-/// when the first argument is neither a command nor a top-level flag.
+/// when the first argument after the global options (`--limit`) is neither a
+/// command nor a top-level flag, so `apkinfo --limit N=V inspect F` keeps its
+/// command and `apkinfo --limit N=V F` gets one.
 pub fn args_with_default_command(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
     let mut args: Vec<OsString> = args.collect();
-    let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
-    let top_flag = matches!(first.as_deref(), Some("-h" | "--help" | "-V" | "--version"));
-    let is_command = first.as_deref().is_some_and(|f| COMMANDS.contains(&f));
-    if first.is_some() && !top_flag && !is_command {
+    let mut i = 1;
+    loop {
+        match args.get(i).and_then(|a| a.to_str()) {
+            Some("--limit") => i += 2,
+            Some(a) if a.starts_with("--limit=") => i += 1,
+            _ => break,
+        }
+    }
+    let first = args.get(i).and_then(|a| a.to_str());
+    let top_flag = matches!(first, Some("-h" | "--help" | "-V" | "--version"));
+    let is_command = first.is_some_and(|f| COMMANDS.contains(&f));
+    if args.len() > 1 && !top_flag && !is_command {
         args.insert(1, OsString::from("inspect"));
     }
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::args_with_default_command;
+
+    fn with_default(args: &[&str]) -> Vec<String> {
+        let args = std::iter::once("apkinfo").chain(args.iter().copied());
+        args_with_default_command(args.map(Into::into))
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn inspect_is_inserted_only_when_no_command_is_named() {
+        let cases: [(&[&str], &[&str]); 9] = [
+            (&["a.apk"], &["inspect", "a.apk"]),
+            (&["--json", "a.apk"], &["inspect", "--json", "a.apk"]),
+            (&["verify", "a.apk"], &["verify", "a.apk"]),
+            (&["--help"], &["--help"]),
+            (&[], &[]),
+            (
+                &["--limit", "max-entries=3", "verify", "a.apk"],
+                &["--limit", "max-entries=3", "verify", "a.apk"],
+            ),
+            (
+                &["--limit=max-entries=3", "icon", "a.apk"],
+                &["--limit=max-entries=3", "icon", "a.apk"],
+            ),
+            (
+                &["--limit", "max-entries=3", "a.apk"],
+                &["inspect", "--limit", "max-entries=3", "a.apk"],
+            ),
+            (
+                &["--limit", "max-entries=3", "--limit"],
+                &["inspect", "--limit", "max-entries=3", "--limit"],
+            ),
+        ];
+        for (args, want) in cases {
+            let mut expected = vec!["apkinfo".to_string()];
+            expected.extend(want.iter().map(|s| s.to_string()));
+            assert_eq!(with_default(args), expected, "{args:?}");
+        }
+    }
 }
