@@ -290,3 +290,110 @@ fn help_names_every_limit() {
         assert!(help.contains(name), "--help does not name {name}");
     }
 }
+
+/// Every limit, set low enough to be hit on a fixture, is named in what the
+/// user sees: the error (exit 2), a warning, or a verify error (exit 1). The
+/// `--limit` options come before the command, as a user would write them.
+#[test]
+fn every_limit_is_named_when_hit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let minimal = "fixtures/android/minimal.apk";
+    // (limit it names, --limit values, command and its options, file, exit status)
+    type Case = (
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+        &'static str,
+        i32,
+    );
+    let cases: [Case; 10] = [
+        ("max-entries", &["max-entries=3"], &["inspect"], minimal, 2),
+        (
+            "max-entry-size",
+            &["max-entry-size=100"],
+            &["inspect"],
+            minimal,
+            2,
+        ),
+        (
+            "max-total-inflated",
+            &["max-total-inflated=1000"],
+            &["inspect"],
+            minimal,
+            2,
+        ),
+        (
+            "max-stream-factor",
+            // 4 MiB hashed by v1 against max(1 × 230 KB, 1 MiB).
+            &["max-stream-factor=1", "max-total-inflated=1048576"],
+            &["verify", "--min-sdk", "14"],
+            "fixtures/verify/big-entry.apk",
+            1,
+        ),
+        (
+            "max-ratio",
+            &["max-ratio=200"],
+            &["verify"],
+            "fixtures/hostile/zip-bomb-entry.apk",
+            1,
+        ),
+        (
+            "max-reference-depth",
+            &["max-reference-depth=4"],
+            &["inspect"],
+            "fixtures/hostile/resource-reference-cycle.apk",
+            0,
+        ),
+        (
+            "max-xml-depth",
+            &["max-xml-depth=2"],
+            &["inspect"],
+            minimal,
+            2,
+        ),
+        (
+            "max-plist-depth",
+            &["max-plist-depth=2"],
+            &["inspect"],
+            "fixtures/ios/basic-xml-plist.ipa",
+            2,
+        ),
+        (
+            "max-string-pool",
+            &["max-string-pool=64"],
+            &["inspect"],
+            minimal,
+            2,
+        ),
+        (
+            "max-certificates",
+            &["max-certificates=0"],
+            &["verify"],
+            "fixtures/signing/rsa-2048-v1v2v3.apk",
+            1,
+        ),
+    ];
+    for (name, _) in apkinfo::Limits::NAMES {
+        assert!(
+            cases.iter().any(|c| c.0 == name),
+            "no case hits the {name} limit"
+        );
+    }
+    for (name, limits, command, file, status) in cases {
+        let mut cmd = bin();
+        for l in limits {
+            cmd.args(["--limit", l]);
+        }
+        let out = cmd.args(command).arg(root.join(file)).output().unwrap();
+        let seen = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(status), "{name}: {seen}");
+        assert!(
+            seen.contains(&format!("(the {name} limit")),
+            "{name} is not named: {seen}"
+        );
+    }
+}

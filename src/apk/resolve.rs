@@ -100,7 +100,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             }));
         }
         Err(format!(
-            "reference chain longer than {} (a cycle?) starting at 0x{:08x}",
+            "reference chain longer than {} (the max-reference-depth limit; a cycle?) starting at 0x{:08x}",
             self.max_depth, value.data
         ))
     }

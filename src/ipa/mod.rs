@@ -51,7 +51,11 @@ pub fn plist_value_limited(data: &[u8], max: usize) -> Result<Value, String> {
     };
     match depth {
         Ok(d) if d <= max => {}
-        Ok(d) => return Err(format!("plist nests {d} levels deep; the limit is {max}")),
+        Ok(d) => {
+            return Err(format!(
+                "plist nests {d} levels deep, over {max} (the max-plist-depth limit)"
+            ))
+        }
         Err(e) => return Err(e),
     }
     Value::from_reader(std::io::Cursor::new(data)).map_err(|e| e.to_string())
@@ -260,15 +264,15 @@ impl<'a> Ipa<'a> {
             .or_else(|| self.string("CFBundleName"));
         let provisioning = self
             .read(&format!("{}embedded.mobileprovision", self.app), MAX_PLIST)
-            .and_then(|d| {
-                match profile::read_limited(&d, self.limits.max_certificates, &mut warnings) {
+            .and_then(
+                |d| match profile::read_limited(&d, &self.limits, &mut warnings) {
                     Ok(p) => Some(p),
                     Err(e) => {
                         warnings.push(e.to_string());
                         None
                     }
-                }
-            });
+                },
+            );
         let (architectures, signers, code_signature) = self.executable(&mut warnings);
         let icon = self.icon(&mut warnings).map(|(path, info)| IconReport {
             path: Some(path),
@@ -418,7 +422,7 @@ impl<'a> Ipa<'a> {
             let Ok(data) = self.zip.read_capped(&e, MAX_PLIST) else {
                 continue;
             };
-            let Some(dict) = strings_file(&data) else {
+            let Some(dict) = strings_file(&data, self.limits.max_plist_depth) else {
                 continue;
             };
             let value = dict
@@ -466,7 +470,7 @@ impl<'a> Ipa<'a> {
             entitlements: sig
                 .entitlements
                 .as_ref()
-                .and_then(|e| plist_value(e).ok())
+                .and_then(|e| plist_value_limited(e, self.limits.max_plist_depth).ok())
                 .and_then(|v| serde_json::to_value(v).ok())
                 .unwrap_or(serde_json::Value::Null),
         });
@@ -657,7 +661,7 @@ impl<'a> Ipa<'a> {
                 .zip
                 .read_capped(&e, MAX_PLIST)
                 .ok()
-                .and_then(|d| plist_value(&d).ok())
+                .and_then(|d| plist_value_limited(&d, self.limits.max_plist_depth).ok())
                 .and_then(|v| v.into_dictionary())
                 .and_then(|d| {
                     d.get("CFBundleIdentifier")
@@ -682,14 +686,15 @@ fn is_apple_resigning(c: &Cert) -> bool {
 }
 
 /// An `InfoPlist.strings`: a binary plist, or the text form (UTF-8 or UTF-16
-/// with BOM), `"key" = "value";` lines, which is an OpenStep plist without braces.
-pub fn strings_file(data: &[u8]) -> Option<BTreeMap<String, String>> {
+/// with BOM), `"key" = "value";` lines, which is an OpenStep plist without braces;
+/// nothing nested deeper than `max_depth` is parsed.
+pub fn strings_file(data: &[u8], max_depth: usize) -> Option<BTreeMap<String, String>> {
     let value = if data.starts_with(b"bplist") || data.starts_with(b"<?xml") {
-        plist_value(data).ok()?
+        plist_value_limited(data, max_depth).ok()?
     } else {
         let text = decode_text(data)?;
         // The ASCII parser recurses too: refuse deep nesting before it sees it.
-        if ascii_plist_depth(&text) > Limits::default().max_plist_depth {
+        if ascii_plist_depth(&text) > max_depth {
             return None;
         }
         let wrapped = format!("{{{text}\n}}");
@@ -752,6 +757,10 @@ fn decode_text(data: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn max_depth() -> usize {
+        Limits::default().max_plist_depth
+    }
+
     /// A binary plist of `n` arrays, each holding the next.
     fn nested_bplist(n: usize) -> Vec<u8> {
         let mut out = b"bplist00".to_vec();
@@ -797,12 +806,22 @@ mod tests {
         let (e1, e2) = h.join().unwrap();
         assert!(e1.contains("100000 levels"), "{e1}");
         assert!(e2.contains("levels deep"), "{e2}");
-        assert!(strings_file(b"\"a\" = ").is_none());
+        assert!(strings_file(b"\"a\" = ", max_depth()).is_none());
         let deep = format!("\"a\" = {}{};", "(".repeat(100_000), ")".repeat(100_000));
-        assert!(strings_file(deep.as_bytes()).is_none());
+        assert!(strings_file(deep.as_bytes(), max_depth()).is_none());
         // Shallow ones still parse.
         assert!(plist_value(&nested_bplist(10)).is_ok());
         assert!(plist_value(b"<plist><array><array/></array></plist>").is_ok());
+    }
+
+    #[test]
+    fn strings_files_obey_the_given_depth() {
+        let nested = b"\"a\" = ((\"x\"));";
+        assert!(strings_file(nested, max_depth()).is_some());
+        assert!(strings_file(nested, 1).is_none());
+        let xml = b"<?xml version=\"1.0\"?><plist><dict><key>a</key><array><array><string>x</string></array></array></dict></plist>";
+        assert!(strings_file(xml, max_depth()).is_some());
+        assert!(strings_file(xml, 2).is_none());
     }
 
     #[test]
@@ -813,7 +832,7 @@ mod tests {
             utf16.extend_from_slice(&u.to_le_bytes());
         }
         for data in [text.as_bytes().to_vec(), utf16] {
-            let d = strings_file(&data).unwrap();
+            let d = strings_file(&data, max_depth()).unwrap();
             assert_eq!(d["CFBundleDisplayName"], "示例");
         }
     }

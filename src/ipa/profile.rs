@@ -3,6 +3,7 @@
 
 use crate::cert::{self, pkcs7};
 use crate::report::ProvisioningReport;
+use crate::Limits;
 use plist::Value;
 use thiserror::Error;
 
@@ -18,15 +19,15 @@ pub enum ProfileError {
 }
 
 /// Parse the plist out of a profile; a bare plist (unsigned) is accepted too.
-fn plist(data: &[u8], max_certificates: usize) -> Result<Value, ProfileError> {
-    let content = match pkcs7::parse_limited(data, max_certificates) {
+fn plist(data: &[u8], limits: &Limits) -> Result<Value, ProfileError> {
+    let content = match pkcs7::parse_limited(data, limits.max_certificates) {
         Ok(sd) => sd.content.ok_or(ProfileError::NoContent)?,
         Err(e) if !data.starts_with(b"<?xml") && !data.starts_with(b"bplist") => {
             return Err(e.into())
         }
         Err(_) => data,
     };
-    super::plist_value(content).map_err(ProfileError::Plist)
+    super::plist_value_limited(content, limits.max_plist_depth).map_err(ProfileError::Plist)
 }
 
 fn date(v: Option<&Value>) -> Option<String> {
@@ -34,18 +35,20 @@ fn date(v: Option<&Value>) -> Option<String> {
     Some(d.to_xml_format())
 }
 
-/// Read a profile with the default [`Limits`](crate::Limits).
+/// Read a profile with the default [`Limits`].
 pub fn read(data: &[u8], warnings: &mut Vec<String>) -> Result<ProvisioningReport, ProfileError> {
-    read_limited(data, crate::Limits::default().max_certificates, warnings)
+    read_limited(data, &Limits::default(), warnings)
 }
 
-/// Read a profile; at most `max_certificates` developer certificates are described.
+/// Read a profile within `limits`: at most `max_certificates` developer
+/// certificates are described, nothing nested past `max_plist_depth` is parsed.
 pub fn read_limited(
     data: &[u8],
-    max_certificates: usize,
+    limits: &Limits,
     warnings: &mut Vec<String>,
 ) -> Result<ProvisioningReport, ProfileError> {
-    let value = plist(data, max_certificates)?;
+    let max_certificates = limits.max_certificates;
+    let value = plist(data, limits)?;
     let dict = value
         .as_dictionary()
         .ok_or_else(|| ProfileError::Plist("top level is not a dictionary".into()))?;

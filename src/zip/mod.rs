@@ -35,7 +35,7 @@ pub enum ZipError {
     },
     #[error("bad central directory record at byte {at}: {what}")]
     BadCentralRecord { at: usize, what: &'static str },
-    #[error("more than {limit} entries in the central directory")]
+    #[error("more than {limit} entries in the central directory (the max-entries limit)")]
     TooManyEntries { limit: usize },
     #[error("entry {name:?}: {what} at byte {at}")]
     BadLocalHeader {
@@ -47,9 +47,15 @@ pub enum ZipError {
     UnsupportedMethod { name: String, method: u16 },
     #[error("entry {name:?} is encrypted")]
     Encrypted { name: String },
-    #[error("entry {name:?} inflates past the limit of {limit} bytes")]
-    TooLarge { name: String, limit: u64 },
-    #[error("entry {name:?}: inflating {compressed} bytes to {inflated} exceeds the {limit}:1 ratio limit")]
+    /// `by` says which bound: the `max-entry-size` limit, or a tighter fixed
+    /// cap for what the entry is read as (a plist, an icon).
+    #[error("entry {name:?} inflates past {limit} bytes ({by})")]
+    TooLarge {
+        name: String,
+        limit: u64,
+        by: &'static str,
+    },
+    #[error("entry {name:?}: inflating {compressed} bytes to {inflated} exceeds {limit}:1 (the max-ratio limit)")]
     Ratio {
         name: String,
         compressed: u64,
@@ -60,11 +66,11 @@ pub enum ZipError {
         "entry {name:?} inflates past its declared size of {declared} bytes (Android refuses it)"
     )]
     SizeMismatch { name: String, declared: u64 },
-    #[error("archive inflates past the total limit of {limit} bytes")]
+    #[error("archive inflates past {limit} bytes in total (the max-total-inflated limit)")]
     TotalTooLarge { limit: u64 },
     #[error("entry {name:?}: corrupt deflate data: {msg}")]
     Inflate { name: String, msg: String },
-    #[error("entries hashed from this archive pass {limit} bytes in total (max-stream-factor × its size)")]
+    #[error("entries hashed from this archive pass {limit} bytes in total (the max-stream-factor limit × the archive's size, or max-total-inflated if more)")]
     StreamTooLarge { limit: u64 },
 }
 
@@ -579,10 +585,7 @@ impl<'a> Archive<'a> {
         match e.method {
             Method::Stored => {
                 if raw.len() as u64 > cap {
-                    return Err(ZipError::TooLarge {
-                        name: name(),
-                        limit: cap,
-                    });
+                    return Err(self.too_large(e, cap));
                 }
                 Ok(Cow::Borrowed(raw))
             }
@@ -603,6 +606,18 @@ impl<'a> Archive<'a> {
                         other => other,
                     })
             }
+        }
+    }
+
+    fn too_large(&self, e: &CentralRecord<'a>, cap: u64) -> ZipError {
+        ZipError::TooLarge {
+            name: e.name_lossy().into_owned(),
+            limit: cap,
+            by: if cap < self.limits.max_entry_size {
+                "the cap for what this entry is read as"
+            } else {
+                "the max-entry-size limit"
+            },
         }
     }
 
@@ -631,10 +646,7 @@ impl<'a> Archive<'a> {
         let name = || e.name_lossy().into_owned();
         let declared = e.uncompressed_size;
         if declared > cap {
-            return Err(ZipError::TooLarge {
-                name: name(),
-                limit: cap,
-            });
+            return Err(self.too_large(e, cap));
         }
         self.check_ratio(e, raw, declared)?;
         // The running total is charged before inflating, so failed entries count too.

@@ -28,7 +28,7 @@ pub enum AxmlError {
     StringPool(#[from] StringPoolError),
     #[error("binary XML node at byte {at}: {what}")]
     BadNode { at: usize, what: String },
-    #[error("binary XML nests deeper than {0} elements")]
+    #[error("binary XML nests deeper than {0} elements (the max-xml-depth limit)")]
     TooDeep(usize),
     #[error("binary XML has no root element")]
     NoRoot,

@@ -22,7 +22,7 @@ pub enum StringPoolError {
     OutOfRange { index: u32, count: usize },
     #[error("string #{index} lies outside the pool (offset {offset})")]
     BadOffset { index: u32, offset: usize },
-    #[error("string pool of {size} bytes is over the max-string-pool limit of {limit}")]
+    #[error("string pool of {size} bytes is over {limit} (the max-string-pool limit)")]
     TooLarge { size: usize, limit: usize },
 }
 

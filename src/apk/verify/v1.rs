@@ -314,16 +314,21 @@ fn check_signers(
             zip.with_prefix("META-INF/")
                 .find(|e| e.name_normalized().eq_ignore_ascii_case(&wanted))
         });
-        let Some(block) = block else { continue };
-        let (Some(sf_entry), Ok(block_bytes)) = (zip.find(sf), zip.read_capped(&block, 4 << 20))
-        else {
+        let (Some(block), Some(sf_entry)) = (block, zip.find(sf)) else {
             continue;
         };
-        match zip.read(&sf_entry) {
-            Ok(sf_bytes) => {
+        // A block or .SF that cannot be read (a limit, bad data) is named:
+        // "no JAR signatures" alone would hide why.
+        match (zip.read(&sf_entry), zip.read_capped(&block, 4 << 20)) {
+            (Ok(sf_bytes), Ok(block_bytes)) => {
                 signers.push((sf.clone(), sf_bytes.into_owned(), block_bytes.into_owned()))
             }
-            Err(e) => err(r, "JAR_SIG_PARSE_EXCEPTION", format!("{sf}: {e}")),
+            (Err(e), _) => err(r, "JAR_SIG_PARSE_EXCEPTION", format!("{sf}: {e}")),
+            (_, Err(e)) => err(
+                r,
+                "JAR_SIG_PARSE_EXCEPTION",
+                format!("{}: {e}", block.name_normalized()),
+            ),
         }
     }
     if signers.is_empty() {
