@@ -308,7 +308,11 @@ fn check_signers(
         .collect();
     let mut signers: Vec<(String, Vec<u8>, Vec<u8>)> = Vec::new();
     for sf in &sf_names {
-        let base = &sf[..sf.len() - 3];
+        // The filter above kept names ending in ".SF" (any case), so this cuts
+        // three ASCII bytes; `get` keeps even a wrong guess from panicking.
+        let Some(base) = sf.get(..sf.len().saturating_sub(3)) else {
+            continue;
+        };
         let block = ["RSA", "DSA", "EC"].iter().find_map(|ext| {
             let wanted = format!("{base}.{ext}");
             zip.with_prefix("META-INF/")
