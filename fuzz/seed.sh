@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Add seeds from the repo's fixtures to fuzz/corpus/<target>/ (files > 1 MB skipped).
 # Additive: what earlier runs added to the corpus stays.  `./seed.sh --clean` starts afresh.
+# `--shared` also adds the packages of ../../shared/corpus (<= 1 MB) as `inspect` and
+# `zip_directory` seeds: real apps reach code the fixtures do not, and a lost corpus grows back
+# faster.  They stay in the local corpus only (corpus/ is not committed).
 set -euo pipefail
 cd "$(dirname "$0")"
 F=../fixtures
 C=corpus
 T="zip_directory axml arsc signing_block pkcs7_x509 macho plist_profile cgbi inspect"
-[ "${1:-}" = --clean ] && rm -rf "$C"
+shared=
+for a in "$@"; do
+    case $a in
+        --clean) rm -rf "$C" ;;
+        --shared) shared=../../shared/corpus ;;
+        *) echo "usage: $0 [--clean] [--shared]" >&2; exit 2 ;;
+    esac
+done
 for t in $T; do mkdir -p "$C/$t"; done
 small() { find "$@" -type f -size -1024k; }
 # put FILE as TARGET/NAME unless larger than 1 MB
@@ -42,4 +52,10 @@ for f in $(small $F/signing -name '*.idsig'); do put "$f" signing_block "$(basen
 for f in $F/keys/*.der $F/keys/ios/*.der; do put "$f" pkcs7_x509 "$(basename "$f")"; done
 for f in $F/ios/profiles/*; do put "$f" plist_profile "$(basename "$f")"; done
 for f in $F/ios/icons/*.png; do put "$f" cgbi "$(basename "$f")"; done
+if [ -n "$shared" ] && [ -d "$shared" ]; then
+    for f in $(small "$shared" -regextype egrep -regex '.*\.(apk|ipa|hap|aab|zip)'); do
+        b=shared-$(basename "$(dirname "$f")")-$(basename "$f")
+        for t in zip_directory inspect; do put "$f" $t "$b"; done
+    done
+fi
 for t in $T; do echo "$t: $(ls "$C/$t" | wc -l) files"; done
