@@ -53,9 +53,10 @@ for f in $F/keys/*.der $F/keys/ios/*.der; do put "$f" pkcs7_x509 "$(basename "$f
 for f in $F/ios/profiles/*; do put "$f" plist_profile "$(basename "$f")"; done
 for f in $F/ios/icons/*.png; do put "$f" cgbi "$(basename "$f")"; done
 if [ -n "$shared" ] && [ -d "$shared" ]; then
-    for f in $(small "$shared" -regextype egrep -regex '.*\.(apk|ipa|hap|aab|zip)'); do
+    # NUL-separated: some of these names have spaces
+    while IFS= read -r -d '' f; do
         b=shared-$(basename "$(dirname "$f")")-$(basename "$f")
         for t in zip_directory inspect; do put "$f" $t "$b"; done
-    done
+    done < <(small "$shared" -regextype egrep -regex '.*\.(apk|ipa|hap|aab|zip)' -print0)
 fi
 for t in $T; do echo "$t: $(ls "$C/$t" | wc -l) files"; done
