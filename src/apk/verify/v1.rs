@@ -296,23 +296,22 @@ fn check_signers(
     found: &[u32],
     r: &mut V1Result,
 ) -> Option<(Vec<String>, Vec<HashSet<String>>)> {
-    // Signers: each .SF with its signature block.
-    let sf_names: Vec<String> = zip
+    // Signers: each .SF (any case) directly in META-INF/, with its name
+    // less the extension, which names its signature block.
+    let sf_names: Vec<(String, String)> = zip
         .with_prefix("META-INF/")
-        .map(|e| e.name_normalized().into_owned())
-        .filter(|n| {
-            n.strip_prefix("META-INF/")
-                .is_some_and(|file| !file.contains('/'))
-                && n.to_ascii_uppercase().ends_with(".SF")
+        .filter_map(|e| {
+            let n = e.name_normalized().into_owned();
+            let (base, ext) = n.split_at_checked(n.len().checked_sub(3)?)?;
+            let signer = ext.eq_ignore_ascii_case(".SF")
+                && base
+                    .strip_prefix("META-INF/")
+                    .is_some_and(|file| !file.contains('/'));
+            signer.then(|| base.to_owned()).map(|base| (n, base))
         })
         .collect();
     let mut signers: Vec<(String, Vec<u8>, Vec<u8>)> = Vec::new();
-    for sf in &sf_names {
-        // The filter above kept names ending in ".SF" (any case), so this cuts
-        // three ASCII bytes; `get` keeps even a wrong guess from panicking.
-        let Some(base) = sf.get(..sf.len().saturating_sub(3)) else {
-            continue;
-        };
+    for (sf, base) in &sf_names {
         let block = ["RSA", "DSA", "EC"].iter().find_map(|ext| {
             let wanted = format!("{base}.{ext}");
             zip.with_prefix("META-INF/")
