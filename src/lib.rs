@@ -21,13 +21,16 @@
     )
 )]
 
+pub mod aab;
 pub mod apk;
+pub mod apkset;
 pub mod bytes;
 pub mod cert;
 pub mod check;
 pub mod ipa;
 pub mod limits;
 pub mod md5;
+pub mod proto;
 pub mod report;
 pub mod zip;
 
@@ -47,6 +50,8 @@ pub enum Error {
     Apk(#[from] apk::ApkError),
     #[error(transparent)]
     Ipa(#[from] ipa::IpaError),
+    #[error(transparent)]
+    Set(#[from] apkset::SetError),
     #[error("verify checks Android signatures; this is an iOS package (inspect shows its code signature)")]
     NotAndroid,
 }
@@ -100,6 +105,36 @@ impl std::fmt::Debug for Options<'_> {
     }
 }
 
+/// What a package is, told by its content (never by its file name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// An APK: `AndroidManifest.xml` at the root (or signatures alone).
+    Apk,
+    /// An Android App Bundle: `base/manifest/AndroidManifest.xml`.
+    Bundle,
+    /// A split APK set in one of its containers.
+    Set(apkset::SetFormat),
+    /// An iOS app: `Payload/*.app/`.
+    Ipa,
+}
+
+/// Tell what a ZIP holds. An APK's own manifest at the root decides first,
+/// so an APK that happens to carry a `toc.pb` is still an APK.
+pub fn kind(zip: &zip::Archive<'_>) -> Kind {
+    if zip.find("AndroidManifest.xml").is_some() {
+        Kind::Apk
+    } else if aab::is_bundle(zip) {
+        Kind::Bundle
+    } else if let Some(f) = apkset::format_of(zip) {
+        Kind::Set(f)
+    } else if ipa::Ipa::is_ipa(zip) {
+        Kind::Ipa
+    } else {
+        Kind::Apk
+    }
+}
+
 /// Inspect with [`Options`].
 pub fn inspect_opts(
     path: &str,
@@ -110,16 +145,36 @@ pub fn inspect_opts(
 ) -> Result<Report, Error> {
     let mut zip = zip::Archive::parse(data, limits)?;
     zip.set_release(opts.release);
-    // An APK has its manifest at the root; only without one is it worth looking for Payload/.
-    let mut report = if zip.find("AndroidManifest.xml").is_none() && ipa::Ipa::is_ipa(&zip) {
-        ipa::Ipa::from_archive(zip, limits)?.report(path)
-    } else {
-        let apk = apk::Apk::from_archive(zip, limits)?;
-        let mut r = apk.report(path, idsig);
-        if opts.verify {
-            r.verification = Some(apk::verify::verify(&apk, idsig, opts.min_sdk, opts.max_sdk));
+    let mut report = match kind(&zip) {
+        Kind::Ipa => ipa::Ipa::from_archive(zip, limits)?.report(path),
+        Kind::Bundle => {
+            let bundle = aab::Bundle::from_archive(zip, limits)?;
+            let mut r = bundle.report(path);
+            if opts.verify {
+                r.verification = Some(apk::verify::verify_bundle(
+                    &bundle.base,
+                    opts.min_sdk,
+                    opts.max_sdk,
+                ));
+            }
+            r
         }
-        r
+        Kind::Set(format) => {
+            let set = apkset::ApkSet::from_archive(&zip, format, limits)?;
+            let mut r = set.report(path)?;
+            if opts.verify {
+                r.verification = Some(set.verify(opts.min_sdk, opts.max_sdk));
+            }
+            r
+        }
+        Kind::Apk => {
+            let apk = apk::Apk::from_archive(zip, limits)?;
+            let mut r = apk.report(path, idsig);
+            if opts.verify {
+                r.verification = Some(apk::verify::verify(&apk, idsig, opts.min_sdk, opts.max_sdk));
+            }
+            r
+        }
     };
     if opts.hashes {
         let (md5, sha1, sha256) = apk::verify::digest::file_digests(data);
@@ -131,6 +186,22 @@ pub fn inspect_opts(
         });
     }
     Ok(report)
+}
+
+/// Inspect a split set given as separate files (a folder of `base.apk`
+/// and `split_*.apk`): `files` are (name, bytes). `path` names the folder.
+pub fn inspect_files(
+    path: &str,
+    files: Vec<(String, &[u8])>,
+    opts: &Options<'_>,
+    limits: &Limits,
+) -> Result<Report, Error> {
+    let set = apkset::ApkSet::from_files(files, limits)?;
+    let mut r = set.report(path)?;
+    if opts.verify {
+        r.verification = Some(set.verify(opts.min_sdk, opts.max_sdk));
+    }
+    Ok(r)
 }
 
 /// Verify an APK's signatures (`apkinfo verify`).
@@ -150,7 +221,8 @@ pub fn verify(
 }
 
 /// [`verify`] with the SDK range and the [`Release`] hook taken from `opts`
-/// (its `verify` and `hashes` are not used).
+/// (its `verify` and `hashes` are not used). A split set is verified APK by
+/// APK with one verdict; an App Bundle by its JAR signature.
 pub fn verify_opts(
     data: &[u8],
     idsig: Option<&[u8]>,
@@ -159,9 +231,81 @@ pub fn verify_opts(
 ) -> Result<report::VerificationReport, Error> {
     let mut zip = zip::Archive::parse(data, limits)?;
     zip.set_release(opts.release);
-    if zip.find("AndroidManifest.xml").is_none() && ipa::Ipa::is_ipa(&zip) {
-        return Err(Error::NotAndroid);
+    match kind(&zip) {
+        Kind::Ipa => Err(Error::NotAndroid),
+        Kind::Bundle => {
+            let bundle = aab::Bundle::from_archive(zip, limits)?;
+            Ok(apk::verify::verify_bundle(
+                &bundle.base,
+                opts.min_sdk,
+                opts.max_sdk,
+            ))
+        }
+        Kind::Set(format) => {
+            let set = apkset::ApkSet::from_archive(&zip, format, limits)?;
+            Ok(set.verify(opts.min_sdk, opts.max_sdk))
+        }
+        Kind::Apk => {
+            let apk = apk::Apk::from_archive(zip, limits)?;
+            Ok(apk::verify::verify(&apk, idsig, opts.min_sdk, opts.max_sdk))
+        }
     }
-    let apk = apk::Apk::from_archive(zip, limits)?;
-    Ok(apk::verify::verify(&apk, idsig, opts.min_sdk, opts.max_sdk))
+}
+
+/// [`verify`] for a split set given as separate files (see [`inspect_files`]).
+pub fn verify_files(
+    files: Vec<(String, &[u8])>,
+    opts: &Options<'_>,
+    limits: &Limits,
+) -> Result<report::VerificationReport, Error> {
+    let set = apkset::ApkSet::from_files(files, limits)?;
+    Ok(set.verify(opts.min_sdk, opts.max_sdk))
+}
+
+/// A package opened for the commands that print one part of it
+/// (`manifest`, `icon`).
+pub enum Package<'a> {
+    Apk(apk::Apk<'a>),
+    Bundle(aab::Bundle<'a>),
+    Set(apkset::ApkSet<'a>),
+    Ipa(Box<ipa::Ipa<'a>>),
+}
+
+impl<'a> Package<'a> {
+    /// Open `data`, whatever kind of package it is.
+    pub fn open(data: &'a [u8], limits: &Limits) -> Result<Package<'a>, Error> {
+        let zip = zip::Archive::parse(data, limits)?;
+        Ok(match kind(&zip) {
+            Kind::Ipa => Package::Ipa(Box::new(ipa::Ipa::from_archive(zip, limits)?)),
+            Kind::Bundle => Package::Bundle(aab::Bundle::from_archive(zip, limits)?),
+            Kind::Set(format) => Package::Set(apkset::ApkSet::from_archive(&zip, format, limits)?),
+            Kind::Apk => Package::Apk(apk::Apk::from_archive(zip, limits)?),
+        })
+    }
+
+    /// The manifest as XML text: AndroidManifest.xml decoded (the base
+    /// APK's or base module's for a set or bundle); for an IPA, the main
+    /// app's Info.plist.
+    pub fn manifest_text(&self) -> Result<String, Error> {
+        Ok(match self {
+            Package::Apk(apk) => apk.manifest_xml(),
+            Package::Bundle(b) => b.base.manifest_xml(),
+            Package::Set(s) => s.base_apk()?.manifest_xml(),
+            Package::Ipa(ipa) => ipa.info_plist_xml()?,
+        })
+    }
+
+    /// The icon as PNG bytes and where in the package it came from.
+    pub fn icon_png(&self) -> Result<(Vec<u8>, String), Error> {
+        let from_apk = |apk: &apk::Apk<'_>, prefix: &str| -> Result<(Vec<u8>, String), Error> {
+            let (png, report) = apk.icon_png()?;
+            Ok((png, format!("{prefix}{}", report.path.unwrap_or_default())))
+        };
+        match self {
+            Package::Apk(apk) => from_apk(apk, ""),
+            Package::Bundle(b) => from_apk(&b.base, ""),
+            Package::Set(s) => from_apk(&s.base_apk()?, &format!("{}!", s.base_path())),
+            Package::Ipa(ipa) => Ok(ipa.icon_png()?),
+        }
+    }
 }

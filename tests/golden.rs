@@ -1,8 +1,12 @@
 //! Golden tests: every package under `fixtures/` has its expected report as
-//! JSON beside it (`x.apk` or `x.ipa` → `x.json`). `APKINFO_BLESS=1 cargo test` rewrites
-//! the goldens from the current output; review the diff before committing.
+//! JSON beside it (`x.apk`, `x.ipa`, `x.aab`, `x.apks`, `x.xapk`, `x.apkm` →
+//! `x.json`; a split folder `x/` holding `base.apk` → `x.json`).
+//! `APKINFO_BLESS=1 cargo test` rewrites the goldens from the current output;
+//! review the diff before committing.
 
 use std::path::{Path, PathBuf};
+
+const PACKAGES: [&str; 6] = ["apk", "ipa", "aab", "apks", "xapk", "apkm"];
 
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -11,9 +15,14 @@ fn fixtures() -> Vec<PathBuf> {
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
-            if p.is_dir() {
+            if p.is_dir() && p.join("base.apk").is_file() {
+                out.push(p);
+            } else if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "apk" || e == "ipa") {
+            } else if p
+                .extension()
+                .is_some_and(|e| PACKAGES.iter().any(|x| e == *x))
+            {
                 out.push(p);
             }
         }
@@ -30,8 +39,28 @@ fn actual(path: &Path) -> String {
         .unwrap()
         .display()
         .to_string();
-    let data = std::fs::read(path).unwrap();
-    let value = match apkinfo::inspect(&rel, &data, &apkinfo::Limits::default()) {
+    let limits = apkinfo::Limits::default();
+    let result = if path.is_dir() {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "apk"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read(&p).unwrap())
+            })
+            .collect();
+        files.sort();
+        let named = files
+            .iter()
+            .map(|(n, d)| (n.clone(), d.as_slice()))
+            .collect();
+        apkinfo::inspect_files(&rel, named, &apkinfo::Options::default(), &limits)
+    } else {
+        let data = std::fs::read(path).unwrap();
+        apkinfo::inspect(&rel, &data, &limits)
+    };
+    let value = match result {
         Ok(r) => serde_json::to_value(r).unwrap(),
         Err(e) => serde_json::json!({ "path": rel, "error": e.to_string() }),
     };
@@ -45,7 +74,14 @@ fn every_fixture_matches_its_golden() {
     assert!(!files.is_empty(), "no fixtures found");
     let mut failures = Vec::new();
     for apk in &files {
-        let golden = apk.with_extension("json");
+        let golden = if apk.is_dir() {
+            apk.with_file_name(format!(
+                "{}.json",
+                apk.file_name().unwrap().to_string_lossy()
+            ))
+        } else {
+            apk.with_extension("json")
+        };
         let got = actual(apk);
         if bless {
             std::fs::write(&golden, &got).unwrap();

@@ -129,9 +129,8 @@ fn adaptive(
     let data = zip
         .read_capped(&entry, 1 << 20)
         .map_err(|e| e.to_string())?;
-    let doc = XmlDocument::parse_limited(&data, zip.limits().max_string_pool)
-        .map_err(|e| format!("{path}: {e}"))?;
-    let tree = XmlTree::build(&doc, 32).map_err(|e| format!("{path}: {e}"))?;
+    let tree =
+        xml_tree(&data, zip.limits().max_string_pool, 32).map_err(|e| format!("{path}: {e}"))?;
     let Some(root) = tree.root() else {
         return Ok(None);
     };
@@ -169,6 +168,16 @@ fn adaptive(
         foreground: layer("foreground"),
         monochrome: layer("monochrome"),
     }))
+}
+
+/// An XML resource as a tree: binary XML in an APK, aapt2's protobuf XML
+/// in an App Bundle (told apart by their first bytes).
+pub fn xml_tree(data: &[u8], max_string_pool: usize, max_depth: usize) -> Result<XmlTree, String> {
+    if crate::apk::aapt2::xml::is_proto_xml(data) {
+        return crate::apk::aapt2::xml::tree(data, max_depth).map_err(|e| e.to_string());
+    }
+    let doc = XmlDocument::parse_limited(data, max_string_pool).map_err(|e| e.to_string())?;
+    XmlTree::build(&doc, max_depth).map_err(|e| e.to_string())
 }
 
 fn is_color(t: DataType) -> bool {

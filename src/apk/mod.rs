@@ -1,4 +1,5 @@
 //! Android packages (APK): archive → binary manifest + resource table → facts.
+pub mod aapt2;
 pub mod arsc;
 pub mod axml;
 pub mod icon;
@@ -9,4 +10,4 @@ pub mod resolve;
 pub mod signing;
 pub mod verify;
 
-pub use package::{Apk, ApkError};
+pub use package::{Apk, ApkError, Layout};

@@ -1,11 +1,14 @@
 //! An APK opened for reading: archive, manifest tree and resource table,
 //! and the report built from them.
 
+use crate::apk::aapt2::table::ProtoTable;
+use crate::apk::aapt2::xml::ProtoXmlError;
 use crate::apk::arsc::ResourceTable;
 use crate::apk::axml::{AxmlError, XmlDocument, XmlTree};
 use crate::apk::icon::{self, IconChoice, Layer, RasterFormat};
 use crate::apk::manifest;
 use crate::apk::resolve::Resolver;
+use crate::apk::resolve::Table;
 use crate::limits::Limits;
 use crate::report::{AdaptiveReport, Filing, IconReport, LayerReport, Report};
 use crate::zip::{Archive, ZipError};
@@ -21,6 +24,11 @@ pub enum ApkError {
     NoManifest,
     #[error("AndroidManifest.xml: {0}")]
     Manifest(#[from] AxmlError),
+    #[error("{path}: {source}")]
+    ProtoManifest {
+        path: &'static str,
+        source: ProtoXmlError,
+    },
     #[error("the package has no icon")]
     NoIcon,
     #[error("the icon has no raster image")]
@@ -29,9 +37,52 @@ pub enum ApkError {
     Image { path: String, msg: String },
 }
 
+/// Where an APK's parts lie in its archive, and in which form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// An APK: `AndroidManifest.xml` and `resources.arsc` at the root, binary.
+    Apk,
+    /// An App Bundle's base module: `base/manifest/AndroidManifest.xml` and
+    /// `base/resources.pb`, in aapt2's protobuf forms.
+    Bundle,
+}
+
+impl Layout {
+    pub fn manifest(self) -> &'static str {
+        match self {
+            Layout::Apk => "AndroidManifest.xml",
+            Layout::Bundle => "base/manifest/AndroidManifest.xml",
+        }
+    }
+
+    fn resources(self) -> &'static str {
+        match self {
+            Layout::Apk => "resources.arsc",
+            Layout::Bundle => "base/resources.pb",
+        }
+    }
+
+    /// The folder native libraries are under.
+    fn lib(self) -> &'static str {
+        match self {
+            Layout::Apk => "lib/",
+            Layout::Bundle => "base/lib/",
+        }
+    }
+
+    /// The folder file paths in the resource table are relative to.
+    fn root(self) -> &'static str {
+        match self {
+            Layout::Apk => "",
+            Layout::Bundle => "base/",
+        }
+    }
+}
+
 /// The parsed parts of an APK. Borrowed from the file's bytes where possible.
 pub struct Apk<'a> {
     pub zip: Archive<'a>,
+    pub layout: Layout,
     /// The manifest's elements that facts and verification read (see
     /// [`manifest::wanted`]); [`Apk::manifest_xml`] decodes the whole document.
     pub manifest: XmlTree,
@@ -46,13 +97,22 @@ impl<'a> Apk<'a> {
     }
 
     pub fn from_archive(zip: Archive<'a>, limits: &Limits) -> Result<Apk<'a>, ApkError> {
+        Apk::from_archive_as(zip, Layout::Apk, limits)
+    }
+
+    /// Open the parts of `zip` found where `layout` puts them.
+    pub fn from_archive_as(
+        zip: Archive<'a>,
+        layout: Layout,
+        limits: &Limits,
+    ) -> Result<Apk<'a>, ApkError> {
         let mut warnings: Vec<String> = zip.warnings().to_vec();
         if zip.data().starts_with(b"dex\n") {
             warnings.push(
                 "the file is also a DEX file (Janus, CVE-2017-13156): code runs from the prepended DEX on unpatched Android with v1 signatures".into(),
             );
         }
-        let manifest = match read_manifest(&zip, limits)? {
+        let manifest = match read_manifest(&zip, layout, limits)? {
             Some(tree) => tree,
             // A signed archive without a manifest still has signers worth
             // reporting (apksigner verifies such files); anything else is not an APK.
@@ -67,18 +127,19 @@ impl<'a> Apk<'a> {
             manifest
                 .warnings
                 .iter()
-                .map(|w| format!("AndroidManifest.xml: {w}")),
+                .map(|w| format!("{}: {w}", layout.manifest())),
         );
-        let resources = match zip.find("resources.arsc").map(|e| zip.read(&e)) {
+        let resources = match zip.find(layout.resources()).map(|e| zip.read(&e)) {
             Some(Ok(r)) => Some(r),
             Some(Err(e)) => {
-                warnings.push(format!("resources.arsc unreadable: {e}"));
+                warnings.push(format!("{} unreadable: {e}", layout.resources()));
                 None
             }
             None => None,
         };
         Ok(Apk {
             zip,
+            layout,
             manifest,
             resources,
             limits: *limits,
@@ -87,15 +148,24 @@ impl<'a> Apk<'a> {
     }
 
     /// Parse the resource table (lazily indexed; cheap).
-    fn table(&self, warnings: &mut Vec<String>) -> Option<ResourceTable<'_>> {
+    pub(crate) fn table(&self, warnings: &mut Vec<String>) -> Option<Table<'_>> {
         let data = self.resources.as_deref()?;
-        match ResourceTable::parse_limited(data, self.limits.max_string_pool) {
+        let name = self.layout.resources();
+        let table = match self.layout {
+            Layout::Apk => ResourceTable::parse_limited(data, self.limits.max_string_pool)
+                .map(Table::Arsc)
+                .map_err(|e| e.to_string()),
+            Layout::Bundle => ProtoTable::parse(data, self.layout.root())
+                .map(Table::Proto)
+                .map_err(|e| e.to_string()),
+        };
+        match table {
             Ok(t) => {
-                warnings.extend(t.warnings().iter().map(|w| format!("resources.arsc: {w}")));
+                warnings.extend(t.warnings().iter().map(|w| format!("{name}: {w}")));
                 Some(t)
             }
             Err(e) => {
-                warnings.push(format!("resources.arsc: {e}"));
+                warnings.push(format!("{name}: {e}"));
                 None
             }
         }
@@ -166,12 +236,15 @@ impl<'a> Apk<'a> {
 
     /// Native ABIs: folder names under `lib/` that hold at least one file.
     pub fn abis(&self) -> Vec<String> {
+        let lib = self.layout.lib();
         let mut out: Vec<String> = Vec::new();
-        for e in self.zip.with_prefix("lib/") {
+        for e in self.zip.with_prefix(lib) {
             let name = e.name_normalized();
-            let mut parts = name.split('/');
-            if let (Some("lib"), Some(abi), Some(file)) = (parts.next(), parts.next(), parts.next())
-            {
+            let Some(rest) = name.strip_prefix(lib) else {
+                continue;
+            };
+            let mut parts = rest.split('/');
+            if let (Some(abi), Some(file)) = (parts.next(), parts.next()) {
                 if !abi.is_empty() && !file.is_empty() && !out.iter().any(|a| a == abi) {
                     out.push(abi.to_string());
                 }
@@ -241,21 +314,34 @@ impl<'a> Apk<'a> {
 }
 
 /// The manifest tree with the elements facts need, or None without a manifest.
-fn read_manifest(zip: &Archive<'_>, limits: &Limits) -> Result<Option<XmlTree>, ApkError> {
-    read_manifest_with(zip, limits, &manifest::wanted)
+fn read_manifest(
+    zip: &Archive<'_>,
+    layout: Layout,
+    limits: &Limits,
+) -> Result<Option<XmlTree>, ApkError> {
+    read_manifest_with(zip, layout, limits, &manifest::wanted)
 }
 
 fn read_manifest_with(
     zip: &Archive<'_>,
+    layout: Layout,
     limits: &Limits,
     keep: &dyn Fn(&str) -> bool,
 ) -> Result<Option<XmlTree>, ApkError> {
-    let Some(entry) = zip.find("AndroidManifest.xml") else {
+    let path = layout.manifest();
+    let Some(entry) = zip.find(path) else {
         return Ok(None);
     };
     let bytes = zip.read(&entry)?;
-    let doc = XmlDocument::parse_limited(&bytes, limits.max_string_pool)?;
-    Ok(Some(XmlTree::build_only(&doc, limits.max_xml_depth, keep)?))
+    match layout {
+        Layout::Apk => {
+            let doc = XmlDocument::parse_limited(&bytes, limits.max_string_pool)?;
+            Ok(Some(XmlTree::build_only(&doc, limits.max_xml_depth, keep)?))
+        }
+        Layout::Bundle => crate::apk::aapt2::xml::tree_only(&bytes, limits.max_xml_depth, keep)
+            .map(Some)
+            .map_err(|source| ApkError::ProtoManifest { path, source }),
+    }
 }
 
 /// The same warning once, in first-seen order (a broken resource can be hit
@@ -318,7 +404,7 @@ impl Apk<'_> {
         let mut warnings = Vec::new();
         let table = self.table(&mut warnings);
         // `self.manifest` holds only the elements facts need; decode it all.
-        let full = read_manifest_with(&self.zip, &self.limits, &|_| true)
+        let full = read_manifest_with(&self.zip, self.layout, &self.limits, &|_| true)
             .ok()
             .flatten();
         full.as_ref().unwrap_or(&self.manifest).to_xml(&|a| {

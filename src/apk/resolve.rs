@@ -1,11 +1,54 @@
 //! Following attribute values through resources.arsc: references, locales,
 //! densities. Every chain is bounded by `Limits::max_reference_depth`.
 
+use crate::apk::aapt2::table::ProtoTable;
 use crate::apk::arsc::{best_for_locale, Config, Entry, EntryValue, ResourceTable};
 use crate::apk::axml::Attribute;
 use crate::apk::res::{DataType, ResValue};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
+
+/// A resource table in either of its forms: `resources.arsc` in an APK,
+/// aapt2's protobuf `resources.pb` in an App Bundle module.
+#[derive(Debug, Clone)]
+pub enum Table<'a> {
+    Arsc(ResourceTable<'a>),
+    Proto(ProtoTable<'a>),
+}
+
+impl<'a> Table<'a> {
+    pub fn warnings(&self) -> &[String] {
+        match self {
+            Table::Arsc(t) => t.warnings(),
+            Table::Proto(t) => t.warnings(),
+        }
+    }
+
+    /// Every configuration's value of `id`; empty when absent or broken.
+    pub fn entries(&self, id: u32) -> Vec<Entry> {
+        match self {
+            Table::Arsc(t) => t.entries(id).unwrap_or_default(),
+            Table::Proto(t) => t.entries(id),
+        }
+    }
+
+    /// The text of a `TYPE_STRING` value found in this table.
+    pub fn string(&self, data: u32) -> Option<Cow<'a, str>> {
+        match self {
+            Table::Arsc(t) => t.string(data),
+            Table::Proto(t) => t.string(data),
+        }
+    }
+
+    /// "type/name" of a resource.
+    pub fn name(&self, id: u32) -> Option<String> {
+        match self {
+            Table::Arsc(t) => t.name(id),
+            Table::Proto(t) => t.name(id),
+        }
+    }
+}
 
 /// What a value finally is, after references are followed.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +70,7 @@ impl Resolved {
 
 /// Resolves values against an optional resource table (an APK may have none).
 pub struct Resolver<'t, 'a> {
-    table: Option<&'t ResourceTable<'a>>,
+    table: Option<&'t Table<'a>>,
     max_depth: usize,
     /// Entries already decoded: a label asked for in 100 locales decodes its
     /// configurations once, not 100 times.
@@ -38,7 +81,7 @@ pub struct Resolver<'t, 'a> {
 const CACHE_IDS: usize = 64;
 
 impl<'t, 'a> Resolver<'t, 'a> {
-    pub fn new(table: Option<&'t ResourceTable<'a>>, max_depth: usize) -> Self {
+    pub fn new(table: Option<&'t Table<'a>>, max_depth: usize) -> Self {
         Resolver {
             table,
             max_depth,
@@ -46,7 +89,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
         }
     }
 
-    pub fn table(&self) -> Option<&'t ResourceTable<'a>> {
+    pub fn table(&self) -> Option<&'t Table<'a>> {
         self.table
     }
 
@@ -56,11 +99,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
         if let Some((_, e)) = self.cache.borrow().iter().find(|(i, _)| *i == id) {
             return Rc::clone(e);
         }
-        let entries = Rc::new(
-            self.table
-                .and_then(|t| t.entries(id).ok())
-                .unwrap_or_default(),
-        );
+        let entries = Rc::new(self.table.map(|t| t.entries(id)).unwrap_or_default());
         let mut cache = self.cache.borrow_mut();
         if cache.len() >= CACHE_IDS {
             cache.remove(0);

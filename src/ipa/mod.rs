@@ -510,6 +510,7 @@ impl<'a> Ipa<'a> {
             c
         };
         let signer = Signer {
+            role: None,
             sdk_ranges: BTreeMap::new(),
             schemes: vec!["ios-codesign"],
             certificate: describe(leaf, warnings),
@@ -623,6 +624,18 @@ impl<'a> Ipa<'a> {
     }
 
     /// The icon as a standard PNG (crushed PNGs decoded).
+    /// The main app's Info.plist as XML text (`apkinfo manifest`).
+    pub fn info_plist_xml(&self) -> Result<String, IpaError> {
+        let mut xml = Vec::new();
+        Value::Dictionary(self.info.clone())
+            .to_writer_xml(&mut xml)
+            .map_err(|e| IpaError::Plist {
+                path: "Info.plist".into(),
+                msg: e.to_string(),
+            })?;
+        Ok(String::from_utf8_lossy(&xml).into_owned() + "\n")
+    }
+
     pub fn icon_png(&self) -> Result<(Vec<u8>, String), IpaError> {
         let mut w = Vec::new();
         let (path, _) = self.icon(&mut w).ok_or(IpaError::NoIcon)?;

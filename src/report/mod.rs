@@ -39,6 +39,20 @@ pub struct Report {
     pub filing: Option<Filing>,
     /// The APK Signing Block's layout, when there is one.
     pub signing_block: Option<SigningBlockReport>,
+    /// App Bundle only (omitted otherwise): every module, base first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modules: Option<Vec<ModuleReport>>,
+    /// App Bundle only: what `BundleConfig.pb` and `BUNDLE-METADATA/` say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<AppBundleReport>,
+    /// Split sets only: the path of the base APK in the set, whose facts
+    /// the report gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_apk: Option<String>,
+    /// Split sets only (.apks, .xapk, .apkm, a folder): every APK of the set
+    /// other than the base, whose facts the report gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub splits: Option<Vec<SplitReport>>,
     /// Present with `inspect --verify`: the signature verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<VerificationReport>,
@@ -180,6 +194,10 @@ pub struct PublicKey {
 pub struct Signer {
     /// "v1", "v2", "v3", "v3.1" (Android); "ios-codesign" (iOS).
     pub schemes: Vec<&'static str>,
+    /// What the key is for, when it is not the key devices see: "upload"
+    /// for an App Bundle's JAR signature (Google Play re-signs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
     pub certificate: Cert,
     /// v3 proof-of-rotation lineage, oldest first (empty without rotation).
     pub lineage: Vec<Cert>,
@@ -236,6 +254,76 @@ pub struct BlockReport {
     /// "v2", "v3", "v3.1", "padding", "source-stamp", "walle-channel", …, "unknown".
     pub name: &'static str,
     pub size: usize,
+}
+
+/// A module of an App Bundle.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ModuleReport {
+    /// The module's folder name ("base", "feature1", …).
+    pub name: String,
+    /// "base", "feature", "asset-pack" or "ml-pack" (`dist:module dist:type`).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// "install-time", "on-demand", "conditional" (install-time with
+    /// `<dist:conditions>`) or "fast-follow" (asset packs).
+    pub delivery: &'static str,
+    /// `dist:title`, resolved in the base module's resources.
+    pub title: Option<String>,
+    /// `dist:instant`.
+    pub instant: bool,
+}
+
+/// An App Bundle's build metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AppBundleReport {
+    /// `BundleConfig.bundletool.version`: the bundletool that built it.
+    pub bundletool_version: Option<String>,
+    /// "regular", "apex" or "asset-only".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Split dimensions the config names: `{dimension, negate}`; `negate`
+    /// true means APKs are not split by it. Dimensions not named are split
+    /// by bundletool's defaults.
+    pub split_dimensions: Vec<SplitDimensionReport>,
+    /// `compression.uncompressed_glob`.
+    pub uncompressed_globs: Vec<String>,
+    /// `androidGradlePluginVersion` from
+    /// `BUNDLE-METADATA/com.android.tools.build.gradle/app-metadata.properties`.
+    pub android_gradle_plugin: Option<String>,
+    /// Files under `BUNDLE-METADATA/` (dependency lists, ProGuard maps, …).
+    pub metadata: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SplitDimensionReport {
+    /// "abi", "density", "language", "texture-compression-format",
+    /// "device-tier", "country-set", or "unknown-N".
+    pub dimension: String,
+    pub negate: bool,
+}
+
+/// One APK of a split set other than its base.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SplitReport {
+    /// The APK's path in the container (or its file name in a folder).
+    pub path: String,
+    /// The manifest's `split` attribute ("config.arm64_v8a", "feature1");
+    /// null for a standalone or universal APK.
+    pub split: Option<String>,
+    /// What a configuration split is for, from its name.
+    pub config: SplitConfigReport,
+    pub signers: Vec<Signer>,
+}
+
+/// The device configuration a `config.*` split targets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SplitConfigReport {
+    /// "arm64-v8a", "armeabi-v7a", "x86", "x86_64", …
+    pub abi: Option<String>,
+    /// "ldpi", "mdpi", "tvdpi", "hdpi", "xhdpi", "xxhdpi", "xxxhdpi".
+    pub density: Option<String>,
+    /// A language or locale ("zh", "en-GB").
+    pub language: Option<String>,
 }
 
 /// An iOS executable's code signature, beyond its certificates.

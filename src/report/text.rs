@@ -21,9 +21,32 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "-".to_string(), T::to_string)
 }
 
+/// What was read, for the header of a package that is not a plain APK/IPA.
+fn what_was_read(r: &Report) -> Option<String> {
+    let others = r.splits.as_ref().map_or(0, Vec::len);
+    let base = r.base_apk.as_deref().unwrap_or("-");
+    let set = |name: &str| {
+        format!("{name}: the base APK {base}, and {others} more APK(s) of the set under splits")
+    };
+    Some(match r.format {
+        "aab" => {
+            let modules = r.modules.as_ref().map_or(0, Vec::len);
+            format!("Android App Bundle (.aab): the base module's facts; {modules} module(s)")
+        }
+        "apks" => set("bundletool APK set (.apks)"),
+        "xapk" => set("XAPK (APKPure)"),
+        "apkm" => set("APKM (APKMirror)"),
+        "apk-set" => set("split APK set"),
+        _ => return None,
+    })
+}
+
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", r.path);
+    if let Some(what) = what_was_read(r) {
+        let _ = writeln!(out, "  ({what})");
+    }
     filing(&mut out, r);
     let _ = writeln!(out, "  ── package");
     row(&mut out, "package", &opt(&r.package));
@@ -101,11 +124,69 @@ pub fn render(r: &Report) -> String {
     if first {
         row(&mut out, "permissions", "-");
     }
+    bundle_rows(&mut out, r);
     signers(&mut out, r);
+    split_rows(&mut out, r);
     for w in &r.warnings {
         row(&mut out, "warning", w);
     }
     out
+}
+
+fn bundle_rows(out: &mut String, r: &Report) {
+    for (i, m) in r.modules.iter().flatten().enumerate() {
+        let mut desc = format!("{} ({}, {})", m.name, m.kind, m.delivery);
+        if let Some(t) = &m.title {
+            let _ = write!(desc, " \"{t}\"");
+        }
+        if m.instant {
+            desc.push_str(" instant");
+        }
+        row(out, if i == 0 { "modules" } else { "" }, &desc);
+    }
+    if let Some(b) = &r.bundle {
+        let mut desc = format!("bundletool {}", opt(&b.bundletool_version));
+        if let Some(agp) = &b.android_gradle_plugin {
+            let _ = write!(desc, " · Android Gradle plugin {agp}");
+        }
+        if b.kind != "regular" {
+            let _ = write!(desc, " · {}", b.kind);
+        }
+        row(out, "built by", &desc);
+    }
+}
+
+fn split_rows(out: &mut String, r: &Report) {
+    let Some(splits) = &r.splits else { return };
+    let _ = writeln!(out, "  ── other APKs of the set ({})", splits.len());
+    for s in splits {
+        let c = &s.config;
+        let target: Vec<&str> = [&c.abi, &c.density, &c.language]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let mut desc = s.path.clone();
+        let _ = write!(desc, "  split {}", opt(&s.split));
+        if !target.is_empty() {
+            let _ = write!(desc, " ({})", target.join(", "));
+        }
+        row(out, "APK", &desc);
+        let signers: Vec<&str> = s
+            .signers
+            .iter()
+            .map(|x| x.certificate.sha256.as_str())
+            .collect();
+        row(
+            out,
+            "  signed by",
+            &if signers.is_empty() {
+                "(unsigned)".to_string()
+            } else {
+                signers.join(", ")
+            },
+        );
+    }
 }
 
 fn icon(i: Option<&IconReport>) -> String {
@@ -131,6 +212,26 @@ fn icon(i: Option<&IconReport>) -> String {
 
 /// The APP备案 block: the form's own labels, each value ready to paste.
 fn filing(out: &mut String, r: &Report) {
+    if r.format == "aab" {
+        let _ = writeln!(out, "  ── APP备案 filing: no value from an .aab");
+        row(out, "包名", &opt(&r.package));
+        row(
+            out,
+            "签名MD5值 / 公钥",
+            "not in this file: an .aab is signed with the upload key, which devices never see",
+        );
+        row(
+            out,
+            "",
+            "file the app signing key's certificate (Play Console → App integrity → App signing),",
+        );
+        row(
+            out,
+            "",
+            "or run apkinfo on an APK installed from Play / a universal APK from bundletool",
+        );
+        return;
+    }
     let Some(f) = &r.filing else {
         let _ = writeln!(
             out,
@@ -205,7 +306,13 @@ fn filing(out: &mut String, r: &Report) {
 
 fn signers(out: &mut String, r: &Report) {
     for (i, s) in r.signers.iter().enumerate() {
-        let _ = writeln!(out, "  ── signer {} ({})", i + 1, s.schemes.join(", "));
+        let role = s.role.map(|r| format!(", {r} key")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  ── signer {} ({}{role})",
+            i + 1,
+            s.schemes.join(", ")
+        );
         cert_rows(out, &s.certificate);
         for (n, l) in s.lineage.iter().enumerate() {
             row(

@@ -105,6 +105,39 @@ impl Config {
         Config::parse(data.get(at..).unwrap_or(&[]))
     }
 
+    /// Set the locale from a BCP-47 tag ("zh-CN", "sr-Latn", "es-419",
+    /// "de-1901", "ar-u-nu-latn"), as aapt2's protobuf configurations store
+    /// it. Subtags that fit no field are ignored.
+    pub(crate) fn set_locale(&mut self, tag: &str) {
+        let mut parts = tag.split(['-', '_']).filter(|p| !p.is_empty());
+        let Some(lang) = parts.next() else { return };
+        if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return;
+        }
+        self.language = pack(&lang.to_ascii_lowercase(), b'a');
+        let mut extension = false;
+        while let Some(p) = parts.next() {
+            let alpha = p.bytes().all(|b| b.is_ascii_alphabetic());
+            let digits = p.bytes().all(|b| b.is_ascii_digit());
+            if extension || p.len() == 1 {
+                // "-u-nu-latn": the one extension Android keeps.
+                if p.eq_ignore_ascii_case("nu") {
+                    if let Some(nu) = parts.next() {
+                        copy_into(&mut self.locale_numbering_system, nu);
+                    }
+                }
+                extension = true;
+            } else if p.len() == 4 && alpha {
+                copy_into(&mut self.locale_script, p);
+            } else if (p.len() == 2 && alpha) || (p.len() == 3 && digits) {
+                // Two letters are stored as they are, three digits packed.
+                self.country = pack(&p.to_ascii_uppercase(), b'0');
+            } else if (5..=8).contains(&p.len()) || (p.len() == 4 && !alpha) {
+                copy_into(&mut self.locale_variant, p);
+            }
+        }
+    }
+
     /// Language code ("en", "fil"), or `None` when unset.
     pub fn language(&self) -> Option<String> {
         unpack(self.language, b'a').map(|s| s.to_ascii_lowercase())
@@ -366,6 +399,14 @@ pub fn density_name(d: u16) -> String {
 }
 
 /// Zero-terminated ASCII field as text; `None` when empty or not printable.
+/// Copy ASCII text into a fixed, NUL-padded field (cut to fit).
+fn copy_into<const N: usize>(field: &mut [u8; N], text: &str) {
+    *field = [0; N];
+    for (f, b) in field.iter_mut().zip(text.bytes()) {
+        *f = b;
+    }
+}
+
 fn text(b: &[u8]) -> Option<String> {
     let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
     let s = b.get(..end)?;
@@ -391,8 +432,8 @@ fn unpack(b: [u8; 2], base: u8) -> Option<String> {
     }
 }
 
-/// Pack a 2- or 3-letter code the way the file stores it (test builders).
-#[cfg(test)]
+/// Pack a 2- or 3-letter code the way the file stores it (aapt2's protobuf
+/// configurations give locales as text; test builders).
 pub(crate) fn pack(code: &str, base: u8) -> [u8; 2] {
     let c = code.as_bytes();
     match c {

@@ -123,6 +123,7 @@ pub fn read(zip: &Archive<'_>, idsig: Option<&[u8]>) -> Signatures {
             continue;
         }
         let signer = Signer {
+            role: None,
             sdk_ranges: f.sdk_range.map(|r| (f.scheme, r)).into_iter().collect(),
             schemes: vec![f.scheme],
             certificate: describe(&f.certificate, &mut out.warnings),

@@ -38,29 +38,14 @@ pub fn verify(
     max_sdk: Option<u32>,
 ) -> VerificationReport {
     let facts = apk.sdk_facts();
-    let max = max_sdk.unwrap_or(i32::MAX as u32);
     let min = min_sdk.unwrap_or(facts.min_sdk.unwrap_or(1));
-    let mut out = VerificationReport {
-        min_sdk: min,
-        max_sdk: max,
-        ..VerificationReport::default()
+    let mut out = match start(apk, min, max_sdk) {
+        Ok(out) => out,
+        Err(out) => return out,
     };
-    if min > max {
-        out.errors
-            .push(format!("min SDK {min} is above max SDK {max}"));
-        return out;
-    }
+    let max = out.max_sdk;
     let zip = &apk.zip;
     let data = zip.data();
-    // Android's ZIP reader refuses repeated names since the "master key" bug
-    // (8219321): whichever copy a verifier checks, the other may be installed.
-    if !zip.duplicates().is_empty() {
-        out.errors.push(format!(
-            "DUPLICATE_ZIP_ENTRY: {} appear more than once; Android refuses to install such an archive",
-            zip.duplicates().join(", ")
-        ));
-        return out;
-    }
     if data.starts_with(b"dex\n") {
         out.warnings.push(
             "the file starts with a DEX header (Janus, CVE-2017-13156): Android before Dec 2017 ran that code with v1 signatures".into(),
@@ -384,6 +369,73 @@ pub fn verify(
         .map(|c| crate::cert::describe_lenient(c).0)
         .collect();
     out
+}
+
+/// Verify an App Bundle: its JAR signature, as Play checks an upload. The
+/// APK rules (schemes per SDK range, v2 for targetSdk 30+) do not apply to
+/// a bundle, so the range defaults to Android 7.0..∞, where SHA-256 and
+/// SHA-1 JAR digests are both accepted; `min_sdk`/`max_sdk` override it.
+pub fn verify_bundle(
+    apk: &Apk<'_>,
+    min_sdk: Option<u32>,
+    max_sdk: Option<u32>,
+) -> VerificationReport {
+    let min = min_sdk.unwrap_or(N);
+    let mut out = match start(apk, min, max_sdk) {
+        Ok(out) => out,
+        Err(out) => return out,
+    };
+    let max = out.max_sdk;
+    let zip = &apk.zip;
+    let r = v1::verify(zip, min, max, &[], &[]);
+    absorb(&mut out, &r.errors, &r.warnings);
+    out.schemes.v1 = r.errors.is_empty() && !r.certificates.is_empty();
+    out.verified = out.schemes.v1;
+    if !out.verified && out.errors.is_empty() {
+        out.errors
+            .push("NO_SIGNATURES: the bundle is not signed".into());
+    }
+    out.signers = r
+        .certificates
+        .iter()
+        .map(|c| crate::cert::describe_lenient(c).0)
+        .collect();
+    out.warnings.push(
+        "an App Bundle: only its JAR signature (the upload key) is checked; the APKs Play serves carry the app signing key"
+            .into(),
+    );
+    out
+}
+
+/// The checks before any signature: a sane SDK range, and no repeated
+/// entry names. `Err` holds the failed verdict.
+fn start(
+    apk: &Apk<'_>,
+    min: u32,
+    max_sdk: Option<u32>,
+) -> Result<VerificationReport, VerificationReport> {
+    let max = max_sdk.unwrap_or(i32::MAX as u32);
+    let mut out = VerificationReport {
+        min_sdk: min,
+        max_sdk: max,
+        ..VerificationReport::default()
+    };
+    if min > max {
+        out.errors
+            .push(format!("min SDK {min} is above max SDK {max}"));
+        return Err(out);
+    }
+    // Android's ZIP reader refuses repeated names since the "master key" bug
+    // (8219321): whichever copy a verifier checks, the other may be installed.
+    let zip = &apk.zip;
+    if !zip.duplicates().is_empty() {
+        out.errors.push(format!(
+            "DUPLICATE_ZIP_ENTRY: {} appear more than once; Android refuses to install such an archive",
+            zip.duplicates().join(", ")
+        ));
+        return Err(out);
+    }
+    Ok(out)
 }
 
 fn absorb(out: &mut VerificationReport, errors: &[String], warnings: &[String]) {

@@ -8,19 +8,94 @@ use std::sync::mpsc;
 const IDSIG_MAX: u64 = 64 << 20;
 
 /// Extensions picked up when a folder is given.
-const EXTENSIONS: [&str; 2] = ["apk", "ipa"];
+const EXTENSIONS: [&str; 6] = ["apk", "ipa", "aab", "apks", "xapk", "apkm"];
 
-/// Files as given, with folders replaced by the packages under them (sorted).
+/// Most APK files read from one split folder.
+const MAX_SPLIT_FILES: usize = 2048;
+
+/// Files as given, with folders replaced by the packages under them
+/// (sorted). A folder of a split install (`base.apk` beside `split_*.apk`)
+/// is one package, wherever it is met.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        if p.is_dir() && !is_split_folder(p) {
             walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
         } else {
             out.push(p.clone());
         }
     }
     Ok(out)
+}
+
+/// A folder holding `base.apk` and at least one `split_*.apk`.
+pub fn is_split_folder(dir: &Path) -> bool {
+    if !dir.join("base.apk").is_file() {
+        return false;
+    }
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("split_") && has_extension(&name, "apk")
+        })
+    })
+}
+
+fn has_extension(name: &str, ext: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// The `*.apk` files directly in a split folder, mapped, sorted by name.
+fn split_files(dir: &Path) -> Result<Vec<(String, Mapped)>, String> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| e.to_string())?;
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        if has_extension(&name, "apk") && path.is_file() {
+            if out.len() >= MAX_SPLIT_FILES {
+                return Err(format!(
+                    "more than {MAX_SPLIT_FILES} APK files in the folder"
+                ));
+            }
+            let data = Mapped::open(&path).map_err(|err| format!("{name}: {err}"))?;
+            out.push((name, data));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Open a package (a file, or a split folder) and hand it to `f`.
+pub fn with_package<T>(
+    path: &Path,
+    limits: &apkinfo::Limits,
+    f: impl FnOnce(&apkinfo::Package<'_>) -> Result<T, String>,
+) -> Result<T, String> {
+    if path.is_dir() {
+        let files = split_files(path)?;
+        let named = files.iter().map(|(n, d)| (n.clone(), d.bytes())).collect();
+        let set = apkinfo::apkset::ApkSet::from_files(named, limits).map_err(|e| e.to_string())?;
+        return f(&apkinfo::Package::Set(set));
+    }
+    let data = Mapped::open(path)?;
+    let p = apkinfo::Package::open(data.bytes(), limits).map_err(|e| e.to_string())?;
+    f(&p)
+}
+
+/// Verify a split folder as one set.
+pub fn verify_folder(
+    dir: &Path,
+    opts: &apkinfo::Options<'_>,
+    limits: &apkinfo::Limits,
+) -> Result<apkinfo::report::VerificationReport, String> {
+    let files = split_files(dir)?;
+    let named = files.iter().map(|(n, d)| (n.clone(), d.bytes())).collect();
+    apkinfo::verify_files(named, opts, limits).map_err(|e| e.to_string())
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -31,7 +106,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for p in entries {
         // Do not follow symlinked folders: a link cycle would never end.
         let meta = std::fs::symlink_metadata(&p)?;
-        if meta.is_dir() {
+        if meta.is_dir() && is_split_folder(&p) {
+            out.push(p);
+        } else if meta.is_dir() {
             walk(&p, out)?;
         } else if p
             .extension()
@@ -137,6 +214,16 @@ pub fn inspect_one(
     limits: &apkinfo::Limits,
     only: bool,
 ) -> Result<apkinfo::Report, String> {
+    if path.is_dir() {
+        let files = split_files(path)?;
+        let named = files.iter().map(|(n, d)| (n.clone(), d.bytes())).collect();
+        let lib_opts = apkinfo::Options {
+            hashes: false,
+            ..*opts
+        };
+        return apkinfo::inspect_files(&path.display().to_string(), named, &lib_opts, limits)
+            .map_err(|e| e.to_string());
+    }
     let data = Mapped::open(path)?;
     let idsig = idsig_for(path);
     // Whole-file digests are streamed from the file, not read through the map,

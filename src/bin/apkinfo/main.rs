@@ -38,6 +38,14 @@ fn verify(args: &cli::VerifyArgs, limits: &apkinfo::Limits) -> ExitCode {
     let (mut unreadable, mut failed) = (false, false);
     let stdout = std::io::stdout();
     let work = |path: &std::path::Path| -> Result<apkinfo::report::VerificationReport, String> {
+        if path.is_dir() {
+            let opts = apkinfo::Options {
+                min_sdk: args.min_sdk,
+                max_sdk: args.max_sdk,
+                ..apkinfo::Options::default()
+            };
+            return input::verify_folder(path, &opts, limits);
+        }
         let data = input::Mapped::open(path)?;
         let idsig = input::idsig_for(path);
         let release = |bytes: &[u8]| data.release(bytes);
@@ -233,22 +241,9 @@ fn inspect(args: &cli::InspectArgs, limits: &apkinfo::Limits) -> ExitCode {
 
 fn manifest(args: &cli::FileArg, limits: &apkinfo::Limits) -> ExitCode {
     let run = || -> Result<String, String> {
-        let data = input::Mapped::open(&args.file)?;
-        match apkinfo::ipa::Ipa::open(data.bytes(), limits) {
-            // For an IPA the "manifest" is the main app's Info.plist.
-            Ok(ipa) => {
-                let mut xml = Vec::new();
-                plist::Value::Dictionary(ipa.info.clone())
-                    .to_writer_xml(&mut xml)
-                    .map_err(|e| e.to_string())?;
-                Ok(String::from_utf8_lossy(&xml).into_owned() + "\n")
-            }
-            Err(_) => {
-                let apk =
-                    apkinfo::apk::Apk::open(data.bytes(), limits).map_err(|e| e.to_string())?;
-                Ok(apk.manifest_xml())
-            }
-        }
+        input::with_package(&args.file, limits, |p| {
+            p.manifest_text().map_err(|e| e.to_string())
+        })
     };
     match run() {
         Ok(xml) => {
@@ -264,16 +259,9 @@ fn manifest(args: &cli::FileArg, limits: &apkinfo::Limits) -> ExitCode {
 
 fn icon(args: &cli::IconArgs, limits: &apkinfo::Limits) -> ExitCode {
     let run = || -> Result<String, String> {
-        let data = input::Mapped::open(&args.file)?;
-        let (png, source) = match apkinfo::ipa::Ipa::open(data.bytes(), limits) {
-            Ok(ipa) => ipa.icon_png().map_err(|e| e.to_string())?,
-            Err(_) => {
-                let apk =
-                    apkinfo::apk::Apk::open(data.bytes(), limits).map_err(|e| e.to_string())?;
-                let (png, report) = apk.icon_png().map_err(|e| e.to_string())?;
-                (png, report.path.unwrap_or_default())
-            }
-        };
+        let (png, source) = input::with_package(&args.file, limits, |p| {
+            p.icon_png().map_err(|e| e.to_string())
+        })?;
         // Written only to the path the user named; nothing from inside the package
         // decides where bytes go.
         std::fs::write(&args.output, &png)

@@ -1,0 +1,546 @@
+//! Split APK sets: one app as a base APK plus split APKs, in the containers
+//! they travel in — bundletool's `.apks` (`toc.pb`, `splits/`,
+//! `standalones/`, `universal.apk`), APKPure's `.xapk` (`manifest.json`),
+//! APKMirror's `.apkm` (`info.json`), and a folder of `base.apk` with
+//! `split_*.apk` (what `adb pull` gives for a split install).
+//!
+//! Each member is an ordinary APK, read by the APK code from the container's
+//! bytes in place (stored entries are borrowed; deflated ones are inflated
+//! under the usual caps). The report is the base APK's, plus one line per
+//! other APK. Android installs a set only when every APK is signed by the
+//! same certificates as the base; a set that is not says so.
+
+use crate::apk::{Apk, ApkError};
+use crate::limits::Limits;
+use crate::proto::Message;
+use crate::report::{Report, Signer, SplitConfigReport, SplitReport, VerificationReport};
+use crate::zip::{Archive, ZipError};
+use std::borrow::Cow;
+use thiserror::Error;
+
+/// Most APKs read from one set (bundletool's biggest sets hold a few
+/// hundred: every ABI × density × language split of every module).
+pub const MAX_MEMBERS: usize = 2048;
+
+/// Bytes of a JSON or protobuf index (`manifest.json`, `info.json`, `toc.pb`) read.
+const MAX_INDEX: u64 = 4 << 20;
+
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SetError {
+    #[error(transparent)]
+    Zip(#[from] ZipError),
+    #[error("{path}: {source}")]
+    Member {
+        path: String,
+        #[source]
+        source: ApkError,
+    },
+    #[error("encrypted .apkm ({0} is encrypted): APKMirror's older .apkm files can only be opened by the APKMirror Installer app; download the APK bundle again to get an unencrypted one")]
+    EncryptedApkm(String),
+    #[error("{0} is encrypted; apkinfo does not decrypt archives")]
+    Encrypted(String),
+    #[error("the set holds no APK")]
+    Empty,
+    #[error("more than {MAX_MEMBERS} APKs in one set")]
+    TooMany,
+}
+
+/// The container a set came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetFormat {
+    /// bundletool's `build-apks` output (`toc.pb`).
+    Apks,
+    /// APKPure's XAPK (`manifest.json`).
+    Xapk,
+    /// APKMirror's APKM (`info.json`).
+    Apkm,
+    /// A folder (or a plain ZIP) of `base.apk` and split APKs.
+    Folder,
+}
+
+impl SetFormat {
+    /// The report's `format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SetFormat::Apks => "apks",
+            SetFormat::Xapk => "xapk",
+            SetFormat::Apkm => "apkm",
+            SetFormat::Folder => "apk-set",
+        }
+    }
+}
+
+fn is_apk_name(name: &str) -> bool {
+    name.len() > 4
+        && name
+            .get(name.len() - 4..)
+            .is_some_and(|x| x.eq_ignore_ascii_case(".apk"))
+}
+
+/// Is this archive a split set, and which kind? Told by content: the index
+/// file each container has beside APK entries (an APK's own manifest at the
+/// root rules all of these out before this is asked).
+pub fn format_of(zip: &Archive<'_>) -> Option<SetFormat> {
+    let has_apk = zip
+        .entries()
+        .take(MAX_MEMBERS * 4)
+        .any(|e| is_apk_name(&e.name_normalized()));
+    if !has_apk {
+        return None;
+    }
+    if zip.find("toc.pb").is_some() {
+        Some(SetFormat::Apks)
+    } else if zip.find("manifest.json").is_some() {
+        Some(SetFormat::Xapk)
+    } else if zip.find("info.json").is_some() {
+        Some(SetFormat::Apkm)
+    } else if zip.find("base.apk").is_some() {
+        Some(SetFormat::Folder)
+    } else {
+        None
+    }
+}
+
+/// One APK of a set: where it is, and its bytes.
+pub struct Member<'a> {
+    pub path: String,
+    pub data: Cow<'a, [u8]>,
+}
+
+/// An opened set: its members (bytes only; each is opened as an APK when
+/// needed) and which one is the base.
+pub struct ApkSet<'a> {
+    pub format: SetFormat,
+    pub members: Vec<Member<'a>>,
+    /// Index of the base APK in `members`.
+    pub base: usize,
+    limits: Limits,
+    warnings: Vec<String>,
+}
+
+impl<'a> ApkSet<'a> {
+    /// Open a set held in a ZIP container (`.apks`, `.xapk`, `.apkm`, or a
+    /// ZIP of `base.apk` and splits).
+    pub fn from_archive(
+        zip: &Archive<'a>,
+        format: SetFormat,
+        limits: &Limits,
+    ) -> Result<ApkSet<'a>, SetError> {
+        let mut warnings: Vec<String> = zip.warnings().to_vec();
+        let mut members = Vec::new();
+        for e in zip.entries() {
+            let name = e.name_normalized();
+            if e.is_dir() || !is_apk_name(&name) {
+                continue;
+            }
+            if members.len() >= MAX_MEMBERS {
+                return Err(SetError::TooMany);
+            }
+            if e.flags & 1 != 0 {
+                return Err(if format == SetFormat::Apkm {
+                    SetError::EncryptedApkm(name.into_owned())
+                } else {
+                    SetError::Encrypted(name.into_owned())
+                });
+            }
+            let data = zip.read(&e)?;
+            members.push(Member {
+                path: name.into_owned(),
+                data,
+            });
+        }
+        let index = |name: &str, warnings: &mut Vec<String>| -> Option<Cow<'a, [u8]>> {
+            let e = zip.find(name)?;
+            zip.read_capped(&e, MAX_INDEX)
+                .map_err(|err| warnings.push(format!("{name}: {err}")))
+                .ok()
+        };
+        let named_base: Option<String> = match format {
+            SetFormat::Apks => index("toc.pb", &mut warnings).and_then(|b| {
+                let m = Message::new(&b);
+                if let Err(e) = m.validate() {
+                    warnings.push(format!("toc.pb: {e}"));
+                }
+                toc_base(m)
+            }),
+            SetFormat::Xapk => index("manifest.json", &mut warnings).and_then(|b| {
+                match serde_json::from_slice(&b) {
+                    Ok(v) => xapk_base(&v),
+                    Err(e) => {
+                        warnings.push(format!("manifest.json: {e}"));
+                        None
+                    }
+                }
+            }),
+            SetFormat::Apkm => {
+                if let Some(b) = index("info.json", &mut warnings) {
+                    if let Err(e) = serde_json::from_slice::<serde_json::Value>(&b) {
+                        warnings.push(format!("info.json: {e}"));
+                    }
+                }
+                Some("base.apk".to_string())
+            }
+            SetFormat::Folder => Some("base.apk".to_string()),
+        };
+        ApkSet::new(format, members, named_base.as_deref(), limits, warnings)
+    }
+
+    /// Open a set from APK files given by name (a folder's `*.apk`).
+    pub fn from_files(
+        files: Vec<(String, &'a [u8])>,
+        limits: &Limits,
+    ) -> Result<ApkSet<'a>, SetError> {
+        if files.len() > MAX_MEMBERS {
+            return Err(SetError::TooMany);
+        }
+        let members = files
+            .into_iter()
+            .map(|(path, data)| Member {
+                path,
+                data: Cow::Borrowed(data),
+            })
+            .collect();
+        ApkSet::new(
+            SetFormat::Folder,
+            members,
+            Some("base.apk"),
+            limits,
+            Vec::new(),
+        )
+    }
+
+    fn new(
+        format: SetFormat,
+        mut members: Vec<Member<'a>>,
+        named_base: Option<&str>,
+        limits: &Limits,
+        warnings: Vec<String>,
+    ) -> Result<ApkSet<'a>, SetError> {
+        if members.is_empty() {
+            return Err(SetError::Empty);
+        }
+        members.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut set = ApkSet {
+            format,
+            members,
+            base: 0,
+            limits: *limits,
+            warnings,
+        };
+        set.base = match named_base.and_then(|n| set.members.iter().position(|m| m.path == n)) {
+            Some(i) => i,
+            // No index named it: the first APK whose manifest has no `split`.
+            None => {
+                let found = (0..set.members.len()).find(|&i| {
+                    set.open(i)
+                        .ok()
+                        .is_some_and(|apk| split_name(&apk).is_none())
+                });
+                match found {
+                    Some(i) => {
+                        if let (Some(n), Some(m)) = (named_base, set.members.get(i)) {
+                            set.warnings.push(format!(
+                                "the index names {n} as the base APK, which is not in the set; {} is used",
+                                m.path
+                            ));
+                        }
+                        i
+                    }
+                    None => {
+                        set.warnings
+                            .push("no APK of the set is a base (each has a split name); the first is reported".into());
+                        0
+                    }
+                }
+            }
+        };
+        Ok(set)
+    }
+
+    /// Open member `i` as an APK.
+    pub fn open(&self, i: usize) -> Result<Apk<'_>, SetError> {
+        let m = self.members.get(i).ok_or(SetError::Empty)?;
+        Apk::open(&m.data, &self.limits).map_err(|source| SetError::Member {
+            path: m.path.clone(),
+            source,
+        })
+    }
+
+    /// The base APK.
+    pub fn base_apk(&self) -> Result<Apk<'_>, SetError> {
+        self.open(self.base)
+    }
+
+    pub fn base_path(&self) -> &str {
+        self.members.get(self.base).map_or("", |m| m.path.as_str())
+    }
+
+    /// The base APK's report, with the set's other APKs under `splits`.
+    pub fn report(&self, path: &str) -> Result<Report, SetError> {
+        let base = self.base_apk()?;
+        let mut r = base.report(path, None);
+        r.format = self.format.name();
+        r.base_apk = Some(self.base_path().to_string());
+        let base_facts = base.facts();
+        let mut warnings = self.warnings.clone();
+        let mut splits = Vec::new();
+        for (i, m) in self.members.iter().enumerate() {
+            if i == self.base {
+                continue;
+            }
+            let apk = match self.open(i) {
+                Ok(a) => a,
+                Err(e) => {
+                    warnings.push(e.to_string());
+                    continue;
+                }
+            };
+            let split = split_name(&apk);
+            let sigs = crate::apk::signing::read(&apk.zip, None);
+            let facts = apk.sdk_facts();
+            if facts.package.is_some() && facts.package != base_facts.package {
+                warnings.push(format!(
+                    "{}: package {} differs from the base's {}; Android installs a set of one package only",
+                    m.path,
+                    facts.package.as_deref().unwrap_or("-"),
+                    base_facts.package.as_deref().unwrap_or("-")
+                ));
+            }
+            if facts.version_code.is_some()
+                && base_facts.version_code.is_some()
+                && facts.version_code != base_facts.version_code
+            {
+                warnings.push(format!(
+                    "{}: versionCode {} differs from the base's {}; Android refuses such a set",
+                    m.path,
+                    facts.version_code.unwrap_or(0),
+                    base_facts.version_code.unwrap_or(0)
+                ));
+            }
+            if let Some(w) = signer_mismatch(&m.path, &sigs.signers, &r.signers) {
+                warnings.push(w);
+            }
+            // The app's ABIs are those of the set: config splits carry the libraries.
+            for abi in apk.abis() {
+                if !r.abis.contains(&abi) {
+                    r.abis.push(abi);
+                }
+            }
+            splits.push(SplitReport {
+                path: m.path.clone(),
+                config: split.as_deref().map(split_config).unwrap_or_default(),
+                split,
+                signers: sigs.signers,
+            });
+        }
+        r.abis.sort();
+        r.splits = Some(splits);
+        warnings.append(&mut r.warnings);
+        r.warnings = warnings;
+        Ok(r)
+    }
+
+    /// Verify every APK of the set: one verdict, true only when each
+    /// verifies and all are signed by the base's certificates. Errors and
+    /// warnings name the APK they come from.
+    pub fn verify(&self, min_sdk: Option<u32>, max_sdk: Option<u32>) -> VerificationReport {
+        let mut out = VerificationReport::default();
+        let mut base_signers: Option<Vec<crate::report::Cert>> = None;
+        let mut all = true;
+        // The base first: its verdict gives the SDK range and the signers.
+        let order =
+            std::iter::once(self.base).chain((0..self.members.len()).filter(|&i| i != self.base));
+        for i in order {
+            let path = self.members.get(i).map_or("", |m| m.path.as_str());
+            let v = match self.open(i) {
+                Ok(apk) => crate::apk::verify::verify(&apk, None, min_sdk, max_sdk),
+                Err(e) => {
+                    all = false;
+                    out.errors.push(e.to_string());
+                    continue;
+                }
+            };
+            all &= v.verified;
+            out.errors
+                .extend(v.errors.iter().map(|e| format!("{path}: {e}")));
+            out.warnings
+                .extend(v.warnings.iter().map(|w| format!("{path}: {w}")));
+            match &base_signers {
+                None => {
+                    out.schemes = v.schemes;
+                    out.min_sdk = v.min_sdk;
+                    out.max_sdk = v.max_sdk;
+                    out.signers = v.signers.clone();
+                    base_signers = Some(v.signers);
+                }
+                Some(base) if v.verified => {
+                    let same = v.signers.len() == base.len()
+                        && v.signers
+                            .iter()
+                            .all(|c| base.iter().any(|b| b.sha256 == c.sha256));
+                    if !same {
+                        all = false;
+                        out.errors.push(format!(
+                            "{path}: SPLIT_SIGNER_MISMATCH: signed by {} but the base by {}; Android installs a set only when every APK has the base's signers",
+                            certs(&v.signers),
+                            certs(base)
+                        ));
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        out.verified = all && out.errors.is_empty();
+        out
+    }
+}
+
+fn certs(c: &[crate::report::Cert]) -> String {
+    let list: Vec<&str> = c.iter().map(|c| c.sha256.as_str()).collect();
+    if list.is_empty() {
+        "no certificate".into()
+    } else {
+        list.join(", ")
+    }
+}
+
+/// A warning when a split's signing certificates are not the base's.
+fn signer_mismatch(path: &str, split: &[Signer], base: &[Signer]) -> Option<String> {
+    let digests = |s: &[Signer]| -> Vec<String> {
+        let mut d: Vec<String> = s.iter().map(|s| s.certificate.sha256.clone()).collect();
+        d.sort();
+        d.dedup();
+        d
+    };
+    let (a, b) = (digests(split), digests(base));
+    (a != b).then(|| {
+        format!(
+            "{path} is signed by {} but the base APK by {}: Android refuses to install a set whose APKs are not all signed by the same certificates",
+            if a.is_empty() { "no certificate".into() } else { a.join(", ") },
+            if b.is_empty() { "no certificate".into() } else { b.join(", ") },
+        )
+    })
+}
+
+/// The manifest's `split` attribute (plain, no namespace).
+pub fn split_name(apk: &Apk<'_>) -> Option<String> {
+    let root = apk.manifest.root()?;
+    root.attributes
+        .iter()
+        .find(|a| &*a.name == "split" && a.ns.is_none())
+        .and_then(|a| a.as_str())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// What a configuration split targets, from bundletool's naming:
+/// `config.<abi>`, `config.<density>`, `config.<language>`, also after a
+/// feature module's name (`feature1.config.xxhdpi`).
+pub fn split_config(split: &str) -> SplitConfigReport {
+    let mut out = SplitConfigReport::default();
+    let Some(value) = split.rsplit_once("config.").map(|(_, v)| v) else {
+        return out;
+    };
+    const ABIS: [&str; 8] = [
+        "armeabi",
+        "armeabi_v7a",
+        "arm64_v8a",
+        "x86",
+        "x86_64",
+        "mips",
+        "mips64",
+        "riscv64",
+    ];
+    const DENSITIES: [&str; 9] = [
+        "ldpi", "mdpi", "tvdpi", "hdpi", "xhdpi", "xxhdpi", "xxxhdpi", "nodpi", "anydpi",
+    ];
+    if ABIS.contains(&value) {
+        // Folder names use '-' except in x86_64.
+        out.abi = Some(if value == "x86_64" {
+            value.to_string()
+        } else {
+            value.replace('_', "-")
+        });
+    } else if DENSITIES.contains(&value) {
+        out.density = Some(value.to_string());
+    } else {
+        let mut parts = value.split(['_', '-']);
+        let lang = parts.next().unwrap_or("");
+        if (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase()) {
+            let mut tag = lang.to_string();
+            for p in parts {
+                tag.push('-');
+                tag.push_str(p);
+            }
+            out.language = Some(tag);
+        }
+    }
+    out
+}
+
+/// The base APK named by bundletool's `toc.pb` (`BuildApksResult`): the
+/// master split of the "base" module (variant 1 → apk_set 2 →
+/// module_metadata 1 {name 1} / apk_description 2 {path 2,
+/// split_apk_metadata 3 {is_master_split 2}}), else a standalone or the
+/// universal APK (standalone_apk_metadata 4).
+fn toc_base(toc: Message<'_>) -> Option<String> {
+    let mut standalone = None;
+    for variant in toc.messages(1).take(1024) {
+        for set in variant.messages(2).take(1024) {
+            let module = set.message(1).and_then(|m| m.string(1)).unwrap_or_default();
+            for apk in set.messages(2).take(MAX_MEMBERS) {
+                let Some(path) = apk.string(2) else { continue };
+                let master = apk.message(3).is_some_and(|s| s.bool(2));
+                if master && module == "base" {
+                    return Some(path.into_owned());
+                }
+                if apk.message(4).is_some() && standalone.is_none() {
+                    standalone = Some(path.into_owned());
+                }
+            }
+        }
+    }
+    standalone
+}
+
+/// The base APK named by an XAPK's `manifest.json`: the `split_apks` entry
+/// with id "base", else `<package_name>.apk` (XAPK version 1 has one APK).
+fn xapk_base(v: &serde_json::Value) -> Option<String> {
+    if let Some(list) = v.get("split_apks").and_then(|s| s.as_array()) {
+        if let Some(f) = list
+            .iter()
+            .find(|s| s.get("id").and_then(|i| i.as_str()) == Some("base"))
+            .and_then(|s| s.get("file"))
+            .and_then(|f| f.as_str())
+        {
+            return Some(f.to_string());
+        }
+    }
+    v.get("package_name")
+        .and_then(|p| p.as_str())
+        .map(|p| format!("{p}.apk"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_names_give_their_configuration() {
+        let c = split_config("config.arm64_v8a");
+        assert_eq!(c.abi.as_deref(), Some("arm64-v8a"));
+        assert_eq!(split_config("config.x86_64").abi.as_deref(), Some("x86_64"));
+        assert_eq!(
+            split_config("config.xxhdpi").density.as_deref(),
+            Some("xxhdpi")
+        );
+        assert_eq!(split_config("config.zh").language.as_deref(), Some("zh"));
+        assert_eq!(
+            split_config("feature1.config.en_GB").language.as_deref(),
+            Some("en-GB")
+        );
+        assert_eq!(split_config("feature1"), SplitConfigReport::default());
+        assert_eq!(split_config("config.etc2"), SplitConfigReport::default());
+    }
+}
