@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 F=../fixtures
 C=corpus
-T="zip_directory axml arsc signing_block pkcs7_x509 macho plist_profile cgbi inspect"
+T="zip_directory axml arsc signing_block pkcs7_x509 macho plist_profile cgbi inspect proto"
 shared=
 for a in "$@"; do
     case $a in
@@ -48,6 +48,14 @@ for f in $(small $F/android $F/signing $F/verify $F/hostile -name '*.apk') \
         x "$m" cgbi "$b.$(basename "$m" | tr '?' _)"
     done
 done
+# Bundles and split sets: whole files for inspect, their protobuf parts for proto.
+for f in $(small $F/bundles $F/sets -name '*.aab' -o -name '*.apks' -o -name '*.xapk' -o -name '*.apkm'); do
+    b=$(basename "$f")
+    for t in zip_directory inspect; do put "$f" $t "$b"; done
+    for m in $(unzip -Z1 "$f" 2>/dev/null | grep -E '(\.pb|manifest/AndroidManifest\.xml|^[^/]+/res/.*\.xml)$' | head -20 || true); do
+        unzip -p "$f" "$m" > "$tmp" 2>/dev/null || true; put "$tmp" proto "$b.$(tr / _ <<<"$m")"
+    done
+done
 for f in $(small $F/signing -name '*.idsig'); do put "$f" signing_block "$(basename "$f")"; done
 for f in $F/keys/*.der $F/keys/ios/*.der; do put "$f" pkcs7_x509 "$(basename "$f")"; done
 for f in $F/ios/profiles/*; do put "$f" plist_profile "$(basename "$f")"; done
@@ -57,6 +65,13 @@ if [ -n "$shared" ] && [ -d "$shared" ]; then
     while IFS= read -r -d '' f; do
         b=shared-$(basename "$(dirname "$f")")-$(basename "$f")
         for t in zip_directory inspect; do put "$f" $t "$b"; done
-    done < <(small "$shared" -regextype egrep -regex '.*\.(apk|ipa|hap|aab|zip)' -print0)
+    done < <(small "$shared" -regextype egrep -regex '.*\.(apk|ipa|hap|aab|apks|zip)' -print0)
+    # Real bundles are over 1 MB; their protobuf parts are not.
+    while IFS= read -r -d '' f; do
+        b=shared-$(basename "$f")
+        for m in $(unzip -Z1 "$f" 2>/dev/null | grep -E '(\.pb|manifest/AndroidManifest\.xml)$' || true); do
+            unzip -p "$f" "$m" > "$tmp" 2>/dev/null || true; put "$tmp" proto "$b.$(tr / _ <<<"$m")"
+        done
+    done < <(find "$shared" -type f \( -name '*.aab' -o -name '*.apks' \) -print0)
 fi
 for t in $T; do echo "$t: $(ls "$C/$t" | wc -l) files"; done

@@ -129,8 +129,22 @@ pub fn compare(report: &Report, filed: &Filed) -> Vec<Mismatch> {
         .flat_map(|s| std::iter::once(&s.certificate).chain(&s.lineage))
         .filter(|c| Some(c.sha256.as_str()) != filing.map(|f| f.certificate_sha256.as_str()))
         .collect();
+    // An App Bundle carries only the upload key: nothing in it can match a
+    // filed certificate, and a filed value that is the upload key is wrong.
+    let bundle = report.format == "aab";
     let elsewhere = |hit: &dyn Fn(&Cert) -> bool| {
-        others.iter().find(|c| hit(c)).map(|c| {
+        let found = others.iter().find(|c| hit(c));
+        if bundle {
+            return Some(match found {
+                Some(c) => format!(
+                    "the filed value is this bundle's upload key ({}), not the app signing key devices see; {}",
+                    c.sha256,
+                    crate::aab::UPLOAD_KEY_NOTE
+                ),
+                None => crate::aab::UPLOAD_KEY_NOTE.to_string(),
+            });
+        }
+        found.map(|c| {
             format!(
                 "the filed value belongs to another certificate in the package: {} ({})",
                 c.subject, c.sha256

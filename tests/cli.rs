@@ -397,3 +397,120 @@ fn every_limit_is_named_when_hit() {
         );
     }
 }
+
+fn sets(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sets")
+        .join(name)
+}
+
+fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_split_folder_is_one_package_given_or_walked() {
+    // Given directly.
+    let out = bin()
+        .args(["--json"])
+        .arg(sets("split-folder"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["format"], "apk-set");
+    assert_eq!(lines[0]["base_apk"], "base.apk");
+    assert_eq!(lines[0]["splits"].as_array().unwrap().len(), 3);
+    assert_eq!(lines[0]["abis"], serde_json::json!(["arm64-v8a"]));
+    // Met while walking a folder: one report for it, one per container file.
+    let out = bin().args(["--json"]).arg(sets("")).output().unwrap();
+    let lines = json_lines(&out);
+    let formats: Vec<&str> = lines.iter().filter_map(|l| l["format"].as_str()).collect();
+    assert_eq!(
+        formats,
+        ["apkm", "apks", "apks", "apk-set", "xapk", "xapk", "xapk"],
+        "{lines:?}"
+    );
+    // The encrypted .apkm is the one error line, with its reason.
+    assert_eq!(out.status.code(), Some(2));
+    let err = lines.iter().find(|l| l["error"].is_string()).unwrap();
+    assert!(err["error"].as_str().unwrap().contains("encrypted .apkm"), "{err}");
+}
+
+#[test]
+fn verify_gives_one_verdict_per_set_and_fails_on_a_foreign_signer() {
+    let out = bin()
+        .args(["verify", "--json"])
+        .arg(sets("apks-splits.apks"))
+        .arg(sets("split-folder"))
+        .arg(sets("xapk-splits.xapk"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(json_lines(&out).iter().all(|l| l["verified"] == true));
+    let out = bin()
+        .args(["verify", "--json"])
+        .arg(sets("xapk-mixed-signers.xapk"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = &json_lines(&out)[0];
+    assert_eq!(v["verified"], false);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = errors[0].as_str().unwrap();
+    assert!(
+        e.starts_with("config.arm64_v8a.apk: SPLIT_SIGNER_MISMATCH"),
+        "{e}"
+    );
+    // inspect says it as a warning, and still reads the set.
+    let out = bin()
+        .args(["--json"])
+        .arg(sets("xapk-mixed-signers.xapk"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let r = &json_lines(&out)[0];
+    assert!(r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("config.arm64_v8a.apk is signed by af9b13ec")));
+}
+
+#[test]
+fn check_and_manifest_and_icon_read_a_sets_base() {
+    let out = bin()
+        .args(["check", "--package", "com.example.splits"])
+        .args(["--md5", "AD:92:65:72:12:A0:72:D3:FA:47:96:57:60:B2:B0:C1"])
+        .arg(sets("apkm-splits.apkm"))
+        .arg(sets("split-folder"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = bin()
+        .arg("manifest")
+        .arg(sets("apks-splits.apks"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(xml.contains("package=\"com.example.splits\""), "{xml}");
+    assert!(!xml.contains("split="), "the base's manifest, not a split's");
+    let png = tmp("set-icon.png");
+    let out = bin()
+        .arg("icon")
+        .arg(sets("split-folder"))
+        .arg("-o")
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let data = std::fs::read(&png).unwrap();
+    assert!(data.starts_with(b"\x89PNG"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("base.apk!res/mipmap-xxhdpi-v4/ic_launcher.png"));
+}

@@ -501,3 +501,125 @@ fn corpus_profiles_match_their_projects() {
     eprintln!("corpus profiles: {checked} checked");
     assert!(checked >= 10);
 }
+
+/// The package name a protobuf file names in field `n` of its top-level
+/// message (or of its first `sub` message), read with the library's wire
+/// reader: an oracle independent of the manifest the report reads.
+fn proto_string(data: &[u8], path: &[u32]) -> Option<String> {
+    let mut m = apkinfo::proto::Message::new(data);
+    let (last, inner) = path.split_last()?;
+    for n in inner {
+        m = m.message(*n)?;
+    }
+    m.string(*last).map(|s| s.into_owned())
+}
+
+#[test]
+fn corpus_bundles_and_sets_read_right_and_never_file_an_upload_key() {
+    let Some(dir) = corpus() else { return };
+    let limits = apkinfo::Limits::default();
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    let (mut files, mut checks) = (0, 0);
+    let mut failures = Vec::new();
+    for line in manifest.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (rel, kind, expected) = (f[0], f[3], f.get(6).copied().unwrap_or(""));
+        if kind != "aab" && kind != "apks" {
+            continue;
+        }
+        let data = std::fs::read(dir.join(rel)).unwrap();
+        let r = match apkinfo::inspect(rel, &data, &limits) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{rel}: {e}"));
+                continue;
+            }
+        };
+        files += 1;
+        let zip = apkinfo::zip::Archive::parse(&data, &limits).unwrap();
+        let entry = |name: &str| zip.find(name).map(|e| zip.read(&e).unwrap().into_owned());
+        let mut check = |what: &str, ok: bool, detail: String| {
+            checks += 1;
+            if !ok {
+                failures.push(format!("{rel}: {what}: {detail}"));
+            }
+        };
+        check("format", r.format == kind, r.format.to_string());
+        if kind == "aab" {
+            // Never a filing value from an upload key; the key is there, marked.
+            check("filing", r.filing.is_none(), format!("{:?}", r.filing));
+            check(
+                "signers are upload keys",
+                r.signers.iter().all(|s| s.role == Some("upload")),
+                format!("{:?}", r.signers.iter().map(|s| s.role).collect::<Vec<_>>()),
+            );
+            // resources.pb: ResourceTable.package(2).package_name(2).
+            let table_pkg = entry("base/resources.pb").and_then(|d| proto_string(&d, &[2, 2]));
+            check(
+                "package = resources.pb's package",
+                table_pkg.is_some() && r.package == table_pkg,
+                format!("{:?} vs {table_pkg:?}", r.package),
+            );
+        } else {
+            // toc.pb: BuildApksResult.package_name(4).
+            let toc_pkg = entry("toc.pb").and_then(|d| proto_string(&d, &[4]));
+            check(
+                "package = toc.pb's package",
+                toc_pkg.is_some() && r.package == toc_pkg,
+                format!("{:?} vs {toc_pkg:?}", r.package),
+            );
+            check("filing", r.filing.is_some(), "none".into());
+        }
+        // What the source project asserts (app-info's spec).
+        let asserted: [(&str, Option<String>); 7] = [
+            ("bundle_id", r.package.clone()),
+            ("name", r.label.clone()),
+            ("release_version", r.version_name.clone()),
+            ("build_version", r.version_code.map(|v| v.to_string())),
+            (
+                "manifest.label(locale: 'zh-CN')",
+                r.labels.get("zh-CN").cloned(),
+            ),
+            (
+                "fingerprint(:md5)",
+                r.signers.first().map(|s| s.certificate.md5.clone()),
+            ),
+            (
+                "use_permissions",
+                Some(format!("(%w[{}])", r.permissions.join(" "))),
+            ),
+        ];
+        for (key, ours) in asserted {
+            let want = if key == "use_permissions" {
+                expected
+                    .find("use_permissions == ")
+                    .map(|i| &expected[i + 19..])
+                    .and_then(|s| s.split(" ||").next())
+            } else {
+                quoted_after(expected, key)
+            };
+            if let Some(want) = want {
+                check(key, ours.as_deref() == Some(want), format!("{ours:?} vs {want:?}"));
+            }
+        }
+        for (key, ours) in [
+            ("min_sdk_version eq ", r.min_sdk),
+            ("target_sdk_version eq ", r.target_sdk),
+        ] {
+            if let Some(i) = expected.find(key) {
+                let want: u32 = expected[i + key.len()..]
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap();
+                check(key, ours == Some(want), format!("{ours:?} vs {want}"));
+            }
+        }
+    }
+    eprintln!("bundles and sets: {files} files, {checks} checks");
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    assert!(failures.is_empty(), "{} failures", failures.len());
+    assert!(files >= 4, "expected the corpus's 3 .aab and 1 .apks, read {files}");
+}

@@ -123,6 +123,10 @@ fn hostile_fixtures_and_fuzz_regressions_under_limits() {
     // The ordinary fixtures too: they must pass the same limits.
     files_under(&root.join("fixtures/android"), &mut files);
     files_under(&root.join("fixtures/verify"), &mut files);
+    files_under(&root.join("fixtures/bundles"), &mut files);
+    files_under(&root.join("fixtures/sets"), &mut files);
+    // A split folder is read as one package too.
+    files.push(root.join("fixtures/sets/split-folder"));
     let failures = check_all(&files);
     for f in &failures {
         eprintln!("  {f}");
@@ -136,8 +140,10 @@ fn corpus_files_under_limits() {
     let mut files = Vec::new();
     for sub in [
         "androguard",
+        "apks",
         "apksig",
         "app-info",
+        "bundletool",
         "fastlane",
         "fdroidserver",
         "isign",

@@ -193,7 +193,7 @@ impl<'a> Bundle<'a> {
 /// `BundleConfig`: bundletool 1 {version 2}, optimizations 2 {splits_config
 /// 1 {split_dimension 1 {value 1, negate 2}}}, compression 3
 /// {uncompressed_glob 1}, type 8.
-fn read_bundle_config(m: Message<'_>, out: &mut AppBundleReport) {
+pub fn read_bundle_config(m: Message<'_>, out: &mut AppBundleReport) {
     out.bundletool_version = m
         .message(1)
         .and_then(|b| b.string(2))

@@ -484,7 +484,7 @@ pub fn split_config(split: &str) -> SplitConfigReport {
 /// module_metadata 1 {name 1} / apk_description 2 {path 2,
 /// split_apk_metadata 3 {is_master_split 2}}), else a standalone or the
 /// universal APK (standalone_apk_metadata 4).
-fn toc_base(toc: Message<'_>) -> Option<String> {
+pub fn toc_base(toc: Message<'_>) -> Option<String> {
     let mut standalone = None;
     for variant in toc.messages(1).take(1024) {
         for set in variant.messages(2).take(1024) {

@@ -169,6 +169,32 @@ impl<'a> ProtoTable<'a> {
         }
     }
 
+    /// Every resource id the table assigns, in stored order (at most
+    /// `max`): entries without an id, or in a package or type without one,
+    /// have none.
+    pub fn resource_ids(&self, max: usize) -> Vec<u32> {
+        let mut out = Vec::new();
+        for p in &self.packages {
+            let Some(pkg) = p.id.filter(|&i| i <= 0xff) else {
+                continue;
+            };
+            for t in &p.types {
+                let Some(ty) = t.id.filter(|&i| i <= 0xff) else {
+                    continue;
+                };
+                for e in t.msg.messages(3) {
+                    if out.len() >= max {
+                        return out;
+                    }
+                    if let Some(entry) = id_of(e, 1).filter(|&i| i <= 0xffff) {
+                        out.push(pkg << 24 | ty << 16 | entry);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// "type/name" of a resource (e.g. "mipmap/ic_launcher").
     pub fn name(&self, id: u32) -> Option<String> {
         let (t, e) = self.entry(id)?;
@@ -309,6 +335,11 @@ mod tests {
             Some("base/res/mipmap-xxhdpi-v4/icon.png")
         );
         assert_eq!(t.name(0x7f03_0000).as_deref(), Some("mipmap/icon"));
+        assert_eq!(
+            t.resource_ids(10),
+            vec![0x7f02_0000, 0x7f02_0001, 0x7f03_0000]
+        );
+        assert_eq!(t.resource_ids(1), vec![0x7f02_0000]);
         assert!(t.entries(0x7f03_0001).is_empty());
         assert!(t.entries(0x7f09_0000).is_empty());
     }

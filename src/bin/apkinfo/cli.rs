@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[command(
     name = "apkinfo",
     version,
-    about = "Read Android app packages and report package name, version, label, icon and permissions.",
+    about = "Read app packages (APK, .aab, .apks/.xapk/.apkm split sets, IPA) and report package name, version, label, icon, permissions and who signed them.",
     after_help = "`apkinfo FILE...` is short for `apkinfo inspect FILE...`.\n\n\
 Exit status: 0 all files read (and, for check, all match); 1 check found a mismatch;\n2 a file could not be read (the others are still reported) or bad usage."
 )]
@@ -27,13 +27,14 @@ pub struct Cli {
 pub enum Command {
     /// Report what each package says about itself (the default command).
     Inspect(InspectArgs),
-    /// Print the decoded AndroidManifest.xml as XML text.
+    /// Print the decoded AndroidManifest.xml as XML text (an .aab's or a set's base).
     Manifest(FileArg),
     /// Write the package's icon as a PNG file.
     Icon(IconArgs),
     /// Compare packages with what was filed (APP备案); exit 1 on any mismatch.
     Check(CheckArgs),
-    /// Verify APK signatures as Android would; exit 1 when one does not verify.
+    /// Verify APK signatures as Android would (every APK of a split set; an .aab's
+    /// JAR signature); exit 1 when one does not verify.
     Verify(VerifyArgs),
 }
 
@@ -93,7 +94,8 @@ pub struct InspectArgs {
     /// Also digest the whole file: MD5, SHA-1, SHA-256 (adds `file`).
     #[arg(long)]
     pub hashes: bool,
-    /// Packages, or folders to search for .apk/.ipa files.
+    /// Packages, or folders to search for .apk/.aab/.apks/.xapk/.apkm/.ipa files
+    /// (a folder holding base.apk and split_*.apk is read as one split set).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
