@@ -304,7 +304,7 @@ impl<'a> Package<'a> {
         match self {
             Package::Apk(apk) => from_apk(apk, ""),
             Package::Bundle(b) => from_apk(&b.base, ""),
-            Package::Set(s) => from_apk(&s.base_apk()?, &format!("{}!", s.base_path())),
+            Package::Set(s) => Ok(s.icon_png()?),
             Package::Ipa(ipa) => Ok(ipa.icon_png()?),
         }
     }

@@ -432,13 +432,16 @@ fn a_split_folder_is_one_package_given_or_walked() {
     let formats: Vec<&str> = lines.iter().filter_map(|l| l["format"].as_str()).collect();
     assert_eq!(
         formats,
-        ["apkm", "apks", "apks", "apk-set", "xapk", "xapk", "xapk"],
+        ["apkm", "apks", "apks", "apks", "apk-set", "xapk", "xapk", "xapk"],
         "{lines:?}"
     );
     // The encrypted .apkm is the one error line, with its reason.
     assert_eq!(out.status.code(), Some(2));
     let err = lines.iter().find(|l| l["error"].is_string()).unwrap();
-    assert!(err["error"].as_str().unwrap().contains("encrypted .apkm"), "{err}");
+    assert!(
+        err["error"].as_str().unwrap().contains("encrypted .apkm"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -475,11 +478,10 @@ fn verify_gives_one_verdict_per_set_and_fails_on_a_foreign_signer() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let r = &json_lines(&out)[0];
-    assert!(r["warnings"]
-        .as_array()
+    assert!(r["warnings"].as_array().unwrap().iter().any(|w| w
+        .as_str()
         .unwrap()
-        .iter()
-        .any(|w| w.as_str().unwrap().contains("config.arm64_v8a.apk is signed by af9b13ec")));
+        .contains("config.arm64_v8a.apk is signed by af9b13ec")));
 }
 
 #[test]
@@ -500,7 +502,10 @@ fn check_and_manifest_and_icon_read_a_sets_base() {
     assert_eq!(out.status.code(), Some(0));
     let xml = String::from_utf8(out.stdout).unwrap();
     assert!(xml.contains("package=\"com.example.splits\""), "{xml}");
-    assert!(!xml.contains("split="), "the base's manifest, not a split's");
+    assert!(
+        !xml.contains("split="),
+        "the base's manifest, not a split's"
+    );
     let png = tmp("set-icon.png");
     let out = bin()
         .arg("icon")
@@ -512,5 +517,6 @@ fn check_and_manifest_and_icon_read_a_sets_base() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let data = std::fs::read(&png).unwrap();
     assert!(data.starts_with(b"\x89PNG"));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("base.apk!res/mipmap-xxhdpi-v4/ic_launcher.png"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("base.apk!res/mipmap-xxhdpi-v4/ic_launcher.png"));
 }

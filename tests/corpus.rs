@@ -599,7 +599,11 @@ fn corpus_bundles_and_sets_read_right_and_never_file_an_upload_key() {
                 quoted_after(expected, key)
             };
             if let Some(want) = want {
-                check(key, ours.as_deref() == Some(want), format!("{ours:?} vs {want:?}"));
+                check(
+                    key,
+                    ours.as_deref() == Some(want),
+                    format!("{ours:?} vs {want:?}"),
+                );
             }
         }
         for (key, ours) in [
@@ -621,5 +625,8 @@ fn corpus_bundles_and_sets_read_right_and_never_file_an_upload_key() {
         eprintln!("  {f}");
     }
     assert!(failures.is_empty(), "{} failures", failures.len());
-    assert!(files >= 4, "expected the corpus's 3 .aab and 1 .apks, read {files}");
+    assert!(
+        files >= 4,
+        "expected the corpus's 3 .aab and 1 .apks, read {files}"
+    );
 }

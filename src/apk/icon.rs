@@ -73,6 +73,13 @@ fn rank(c: &Config) -> u32 {
     }
 }
 
+/// How a raster's configuration ranks for the icon (higher is better):
+/// locale-less, then highest density, then highest API level. A split set
+/// ranks the rasters of all its APKs with it.
+pub fn raster_rank(c: &Config) -> (bool, u32, u16) {
+    (c.is_default_locale(), rank(c), c.sdk_version())
+}
+
 /// Reported density: 0 (default) is mdpi.
 pub fn reported_density(c: &Config) -> u16 {
     match c.density() {
@@ -84,11 +91,10 @@ pub fn reported_density(c: &Config) -> u16 {
 pub fn choose(id: u32, res: &Resolver<'_, '_>, zip: &Archive<'_>) -> IconChoice {
     let mut out = IconChoice::default();
     let files = res.files(id);
-    // Locale-less, then highest density, then highest API level.
     out.raster = files
         .iter()
         .filter_map(|(c, p)| RasterFormat::from_path(p).map(|f| (c, p, f)))
-        .max_by_key(|(c, _, _)| (c.is_default_locale(), rank(c), c.sdk_version()))
+        .max_by_key(|(c, _, _)| raster_rank(c))
         .map(|(c, p, f)| (p.clone(), reported_density(c), f));
     let xml = files
         .iter()
@@ -103,7 +109,7 @@ pub fn choose(id: u32, res: &Resolver<'_, '_>, zip: &Archive<'_>) -> IconChoice 
     }
     if out.raster.is_none() {
         out.warnings.push(if files.is_empty() {
-            format!("icon resource 0x{id:08x} not found in resources.arsc")
+            format!("icon resource 0x{id:08x} not found in the resource table")
         } else {
             format!(
                 "icon resource 0x{id:08x} has no raster image (only {})",

@@ -260,7 +260,7 @@ impl<'a> Apk<'a> {
             r.path = Some(path.clone());
             r.density = Some(*density);
             r.format = Some(format.name());
-            match self.file(path).and_then(|d| dimensions(path, &d)) {
+            match self.raster_size(path) {
                 Ok((w, h)) => {
                     r.width = Some(w);
                     r.height = Some(h);
@@ -304,12 +304,21 @@ impl<'a> Apk<'a> {
         let choice = icon::choose(id, &res, &self.zip);
         let report = self.icon_report(&choice, &mut warnings);
         let (path, _, format) = choice.raster.ok_or(ApkError::NoRasterIcon)?;
-        let data = self.file(&path)?;
-        let png = match format {
-            RasterFormat::Png => data.into_owned(),
-            RasterFormat::Webp | RasterFormat::Jpeg => to_png(&path, &data)?,
-        };
-        Ok((png, report))
+        Ok((self.raster_png(&path, format)?, report))
+    }
+
+    /// A raster file of the package as PNG bytes (PNG passes through).
+    pub fn raster_png(&self, path: &str, format: RasterFormat) -> Result<Vec<u8>, ApkError> {
+        let data = self.file(path)?;
+        match format {
+            RasterFormat::Png => Ok(data.into_owned()),
+            RasterFormat::Webp | RasterFormat::Jpeg => to_png(path, &data),
+        }
+    }
+
+    /// Width and height of a raster file of the package, from its header.
+    pub fn raster_size(&self, path: &str) -> Result<(u32, u32), ApkError> {
+        self.file(path).and_then(|d| dimensions(path, &d))
     }
 }
 

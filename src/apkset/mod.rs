@@ -10,10 +10,15 @@
 //! other APK. Android installs a set only when every APK is signed by the
 //! same certificates as the base; a set that is not says so.
 
+use crate::apk::icon::{raster_rank, reported_density, RasterFormat};
+use crate::apk::manifest::attr;
+use crate::apk::resolve::{Resolved, Resolver};
 use crate::apk::{Apk, ApkError};
 use crate::limits::Limits;
 use crate::proto::Message;
-use crate::report::{Report, Signer, SplitConfigReport, SplitReport, VerificationReport};
+use crate::report::{
+    IconReport, LayerReport, Report, Signer, SplitConfigReport, SplitReport, VerificationReport,
+};
 use crate::zip::{Archive, ZipError};
 use std::borrow::Cow;
 use thiserror::Error;
@@ -36,6 +41,8 @@ pub enum SetError {
         #[source]
         source: ApkError,
     },
+    #[error("{path}: {error}")]
+    Unreadable { path: String, error: String },
     #[error("encrypted .apkm ({0} is encrypted): APKMirror's older .apkm files can only be opened by the APKMirror Installer app; download the APK bundle again to get an unencrypted one")]
     EncryptedApkm(String),
     #[error("{0} is encrypted; apkinfo does not decrypt archives")]
@@ -102,10 +109,21 @@ pub fn format_of(zip: &Archive<'_>) -> Option<SetFormat> {
     }
 }
 
-/// One APK of a set: where it is, and its bytes.
+/// The raster a set's icon comes from.
+struct IconRaster {
+    /// Index of the APK in the set's members.
+    member: usize,
+    /// Path in that APK.
+    path: String,
+    density: u16,
+    format: RasterFormat,
+}
+
+/// One APK of a set: where it is, and its bytes (or why they could not be
+/// read: a split past a limit spoils only itself, not the set's report).
 pub struct Member<'a> {
     pub path: String,
-    pub data: Cow<'a, [u8]>,
+    pub data: Result<Cow<'a, [u8]>, String>,
 }
 
 /// An opened set: its members (bytes only; each is opened as an APK when
@@ -144,10 +162,9 @@ impl<'a> ApkSet<'a> {
                     SetError::Encrypted(name.into_owned())
                 });
             }
-            let data = zip.read(&e)?;
             members.push(Member {
                 path: name.into_owned(),
-                data,
+                data: zip.read(&e).map_err(|err| err.to_string()),
             });
         }
         let index = |name: &str, warnings: &mut Vec<String>| -> Option<Cow<'a, [u8]>> {
@@ -198,7 +215,7 @@ impl<'a> ApkSet<'a> {
             .into_iter()
             .map(|(path, data)| Member {
                 path,
-                data: Cow::Borrowed(data),
+                data: Ok(Cow::Borrowed(data)),
             })
             .collect();
         ApkSet::new(
@@ -261,7 +278,11 @@ impl<'a> ApkSet<'a> {
     /// Open member `i` as an APK.
     pub fn open(&self, i: usize) -> Result<Apk<'_>, SetError> {
         let m = self.members.get(i).ok_or(SetError::Empty)?;
-        Apk::open(&m.data, &self.limits).map_err(|source| SetError::Member {
+        let data = m.data.as_ref().map_err(|e| SetError::Unreadable {
+            path: m.path.clone(),
+            error: e.clone(),
+        })?;
+        Apk::open(data, &self.limits).map_err(|source| SetError::Member {
             path: m.path.clone(),
             source,
         })
@@ -276,27 +297,196 @@ impl<'a> ApkSet<'a> {
         self.members.get(self.base).map_or("", |m| m.path.as_str())
     }
 
+    /// The best icon raster across the set: config splits carry the
+    /// density-specific resources of a bundletool build, so the base alone
+    /// may hold only a low-density icon (or none). Ranked as for one APK.
+    fn icon_raster(&self, apks: &[Option<Apk<'_>>]) -> Option<IconRaster> {
+        let id = apks.get(self.base)?.as_ref()?.facts().icon?;
+        let mut best: Option<((bool, u32, u16), IconRaster)> = None;
+        for (i, apk) in apks.iter().enumerate() {
+            let Some(apk) = apk else { continue };
+            let table = apk.table(&mut Vec::new());
+            let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
+            for (config, path) in res.files(id) {
+                let Some(format) = RasterFormat::from_path(&path) else {
+                    continue;
+                };
+                let rank = raster_rank(&config);
+                // Ties go to the base (it comes first), then to the earlier split.
+                let better = best.as_ref().is_none_or(|(r, b)| {
+                    rank > *r || (rank == *r && i == self.base && b.member != self.base)
+                });
+                if better {
+                    let density = reported_density(&config);
+                    best = Some((
+                        rank,
+                        IconRaster {
+                            member: i,
+                            path,
+                            density,
+                            format,
+                        },
+                    ));
+                }
+            }
+        }
+        best.map(|(_, b)| b)
+    }
+
+    /// The icon as PNG bytes, and where it came from (`member!path`).
+    pub fn icon_png(&self) -> Result<(Vec<u8>, String), SetError> {
+        let base = self.base_apk()?;
+        let apks = self.open_all();
+        let IconRaster {
+            member: i,
+            path,
+            format,
+            ..
+        } = self.icon_raster(&apks).ok_or_else(|| SetError::Member {
+            path: self.base_path().to_string(),
+            source: if base.facts().icon.is_some() {
+                ApkError::NoRasterIcon
+            } else {
+                ApkError::NoIcon
+            },
+        })?;
+        let apk = apks
+            .get(i)
+            .and_then(Option::as_ref)
+            .ok_or(SetError::Empty)?;
+        let member = self.members.get(i).map_or("", |m| m.path.as_str());
+        let png = apk
+            .raster_png(&path, format)
+            .map_err(|source| SetError::Member {
+                path: member.to_string(),
+                source,
+            })?;
+        Ok((png, format!("{member}!{path}")))
+    }
+
+    /// The icon report for the set: paths name the APK they are in
+    /// (`splits/base-xxhdpi.apk!res/mipmap-xxhdpi-v4/ic_launcher.png`).
+    fn icon_report(
+        &self,
+        apks: &[Option<Apk<'_>>],
+        mut icon: IconReport,
+        warnings: &mut Vec<String>,
+    ) -> IconReport {
+        let base_path = self.base_path();
+        let prefix = |p: &str| format!("{base_path}!{p}");
+        if let Some(a) = &mut icon.adaptive {
+            a.path = prefix(&a.path);
+            for layer in [&mut a.background, &mut a.foreground, &mut a.monochrome]
+                .into_iter()
+                .flatten()
+            {
+                if let LayerReport::Path(p) = layer {
+                    *p = prefix(p);
+                }
+            }
+        }
+        let Some(IconRaster {
+            member: i,
+            path,
+            density,
+            format,
+        }) = self.icon_raster(apks)
+        else {
+            return icon;
+        };
+        let member = self.members.get(i).map_or("", |m| m.path.as_str());
+        icon.path = Some(format!("{member}!{path}"));
+        icon.density = Some(density);
+        icon.format = Some(format.name());
+        icon.width = None;
+        icon.height = None;
+        match apks
+            .get(i)
+            .and_then(Option::as_ref)
+            .map(|apk| apk.raster_size(&path))
+        {
+            Some(Ok((w, h))) => {
+                icon.width = Some(w);
+                icon.height = Some(h);
+            }
+            Some(Err(e)) => warnings.push(format!("{member}: {e}")),
+            None => {}
+        }
+        if i != self.base {
+            // The base's own choice (or its lack of one) no longer stands.
+            warnings.retain(|w| !w.starts_with("icon resource"));
+        }
+        icon
+    }
+
+    /// Labels in the locales the set's language splits carry: a bundletool
+    /// build moves every translated string out of the base.
+    fn split_labels(&self, apks: &[Option<Apk<'_>>], r: &mut Report) {
+        let Some(base) = apks.get(self.base).and_then(Option::as_ref) else {
+            return;
+        };
+        let Some(label) = base
+            .manifest
+            .root()
+            .and_then(|root| base.manifest.children(root, "application").next())
+            .and_then(|app| app.attr(attr::LABEL, "label"))
+        else {
+            return;
+        };
+        if label.value.reference().is_none() {
+            return;
+        }
+        for (i, apk) in apks.iter().enumerate() {
+            let Some(apk) = apk.as_ref().filter(|_| i != self.base) else {
+                continue;
+            };
+            let table = apk.table(&mut Vec::new());
+            if table.is_none() {
+                continue;
+            }
+            let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
+            for locale in res.locales_of(label.value) {
+                if r.labels.contains_key(&locale) {
+                    continue;
+                }
+                if let Ok(Some(Resolved::Str(s))) = res.attr(label, Some(&locale)) {
+                    r.labels.insert(locale, s);
+                }
+            }
+        }
+    }
+
+    /// Every member opened as an APK (`None`, with its error, when it
+    /// cannot be).
+    fn open_all(&self) -> Vec<Option<Apk<'_>>> {
+        (0..self.members.len()).map(|i| self.open(i).ok()).collect()
+    }
+
     /// The base APK's report, with the set's other APKs under `splits`.
     pub fn report(&self, path: &str) -> Result<Report, SetError> {
         let base = self.base_apk()?;
+        let apks = self.open_all();
         let mut r = base.report(path, None);
         r.format = self.format.name();
         r.base_apk = Some(self.base_path().to_string());
         let base_facts = base.facts();
         let mut warnings = self.warnings.clone();
+        if let Some(icon) = r.icon.take() {
+            r.icon = Some(self.icon_report(&apks, icon, &mut r.warnings));
+        }
+        self.split_labels(&apks, &mut r);
         let mut splits = Vec::new();
-        for (i, m) in self.members.iter().enumerate() {
+        for (i, (m, apk)) in self.members.iter().zip(&apks).enumerate() {
             if i == self.base {
                 continue;
             }
-            let apk = match self.open(i) {
-                Ok(a) => a,
-                Err(e) => {
+            let Some(apk) = apk else {
+                if let Err(e) = self.open(i) {
                     warnings.push(e.to_string());
-                    continue;
                 }
+                continue;
             };
-            let split = split_name(&apk);
+            let split = split_name(apk);
             let sigs = crate::apk::signing::read(&apk.zip, None);
             let facts = apk.sdk_facts();
             if facts.package.is_some() && facts.package != base_facts.package {

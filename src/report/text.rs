@@ -218,7 +218,11 @@ fn filing(out: &mut String, r: &Report) {
         row(
             out,
             "签名MD5值 / 公钥",
-            "not in this file: an .aab is signed with the upload key, which devices never see",
+            if r.signers.is_empty() {
+                "not in this file: it is unsigned, and an .aab carries only the upload key anyway"
+            } else {
+                "not in this file: an .aab is signed with the upload key, which devices never see"
+            },
         );
         row(
             out,
