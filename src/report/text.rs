@@ -25,8 +25,9 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 fn what_was_read(r: &Report) -> Option<String> {
     let others = r.splits.as_ref().map_or(0, Vec::len);
     let base = r.base_apk.as_deref().unwrap_or("-");
-    let set = |name: &str| {
-        format!("{name}: the base APK {base}, and {others} more APK(s) of the set under splits")
+    let set = |name: &str| match others {
+        0 => format!("{name}: its one APK, {base}"),
+        n => format!("{name}: the base APK {base}; {n} more APK(s) of the set at the end"),
     };
     Some(match r.format {
         "aab" => {
@@ -157,7 +158,9 @@ fn bundle_rows(out: &mut String, r: &Report) {
 }
 
 fn split_rows(out: &mut String, r: &Report) {
-    let Some(splits) = &r.splits else { return };
+    let Some(splits) = r.splits.as_ref().filter(|s| !s.is_empty()) else {
+        return;
+    };
     let _ = writeln!(out, "  ── other APKs of the set ({})", splits.len());
     for s in splits {
         let c = &s.config;
