@@ -304,7 +304,12 @@ impl<'a> ApkSet<'a> {
         let id = apks.get(self.base)?.as_ref()?.facts().icon?;
         let mut best: Option<((bool, u32, u16), IconRaster)> = None;
         for (i, apk) in apks.iter().enumerate() {
-            let Some(apk) = apk else { continue };
+            let Some(apk) = apk
+                .as_ref()
+                .filter(|a| i == self.base || is_base_config_split(a))
+            else {
+                continue;
+            };
             let table = apk.table(&mut Vec::new());
             let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
             for (config, path) in res.files(id) {
@@ -437,7 +442,10 @@ impl<'a> ApkSet<'a> {
             return;
         }
         for (i, apk) in apks.iter().enumerate() {
-            let Some(apk) = apk.as_ref().filter(|_| i != self.base) else {
+            let Some(apk) = apk
+                .as_ref()
+                .filter(|a| i != self.base && is_base_config_split(a))
+            else {
                 continue;
             };
             let table = apk.table(&mut Vec::new());
@@ -611,6 +619,14 @@ fn signer_mismatch(path: &str, split: &[Signer], base: &[Signer]) -> Option<Stri
             if b.is_empty() { "no certificate".into() } else { b.join(", ") },
         )
     })
+}
+
+/// A configuration split of the base module (`config.*`): its resource
+/// table holds the base's ids. A feature module's table has ids of its own
+/// (and a lookup falls back to a table's only package), so only these are
+/// asked for the base's label and icon.
+fn is_base_config_split(apk: &Apk<'_>) -> bool {
+    split_name(apk).is_some_and(|s| s.starts_with("config."))
 }
 
 /// The manifest's `split` attribute (plain, no namespace).
