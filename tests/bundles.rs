@@ -293,3 +293,50 @@ fn a_set_gathers_labels_and_icons_from_its_config_splits() {
     // `icon` writes the split's 24 px file.
     assert_eq!(icon_of("sets/apks-resource-splits.apks").width(), 24);
 }
+
+/// `fixtures/bundles/from-apk/X.aab` is `fixtures/android/X.apk` as aapt2
+/// writes it in protobuf form, repacked as a bundle's base module: the same
+/// app, so the same facts (icon paths gain the module's folder).
+#[test]
+fn bundles_aapt2_converted_from_apks_give_the_apks_facts() {
+    let dir = fixture("bundles/from-apk");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".aab").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    for n in &names {
+        let apk = inspect(&format!("android/{n}.apk")).unwrap();
+        let aab = inspect(&format!("bundles/from-apk/{n}.aab")).unwrap();
+        assert_eq!(aab.format, "aab", "{n}");
+        assert_eq!(apk.package, aab.package, "{n}");
+        assert_eq!(apk.version_code, aab.version_code, "{n}");
+        assert_eq!(apk.version_name, aab.version_name, "{n}");
+        assert_eq!(
+            (apk.min_sdk, apk.target_sdk, apk.max_sdk),
+            (aab.min_sdk, aab.target_sdk, aab.max_sdk),
+            "{n}"
+        );
+        assert_eq!(apk.label, aab.label, "{n}");
+        assert_eq!(apk.labels, aab.labels, "{n}");
+        assert_eq!(apk.permissions, aab.permissions, "{n}");
+        assert_eq!(apk.abis, aab.abis, "{n}");
+        assert_eq!(apk.launcher_activity, aab.launcher_activity, "{n}");
+        let icon = |r: &apkinfo::Report, prefix: &str| {
+            r.icon.as_ref().map(|i| {
+                (
+                    i.path.as_ref().map(|p| format!("{prefix}{p}")),
+                    i.density,
+                    i.width,
+                    i.height,
+                    i.adaptive.as_ref().map(|a| format!("{prefix}{}", a.path)),
+                )
+            })
+        };
+        assert_eq!(icon(&apk, "base/"), icon(&aab, ""), "{n}");
+    }
+}
