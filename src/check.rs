@@ -129,19 +129,21 @@ pub fn compare(report: &Report, filed: &Filed) -> Vec<Mismatch> {
         .flat_map(|s| std::iter::once(&s.certificate).chain(&s.lineage))
         .filter(|c| Some(c.sha256.as_str()) != filing.map(|f| f.certificate_sha256.as_str()))
         .collect();
-    // An App Bundle carries only the upload key: nothing in it can match a
-    // filed certificate, and a filed value that is the upload key is wrong.
-    let bundle = report.format == "aab";
+    // A certificate the package says is not the one to file (an .aab's
+    // upload key, a debug or development certificate) can match nothing;
+    // a filed value that is that certificate is wrong, and is called so.
+    let withheld = report.filing_withheld.as_ref();
     let elsewhere = |hit: &dyn Fn(&Cert) -> bool| {
         let found = others.iter().find(|c| hit(c));
-        if bundle {
+        if let Some(w) = withheld {
             return Some(match found {
-                Some(c) => format!(
-                    "the filed value is this bundle's upload key ({}), not the app signing key devices see; {}",
+                Some(c) if c.sha256 == w.certificate_sha256 => format!(
+                    "the filed value is {} ({}), not the certificate to file; {}",
+                    w.what(),
                     c.sha256,
-                    crate::aab::UPLOAD_KEY_NOTE
+                    w.note
                 ),
-                None => crate::aab::UPLOAD_KEY_NOTE.to_string(),
+                _ => w.note.clone(),
             });
         }
         found.map(|c| {
@@ -257,6 +259,28 @@ mod tests {
             fields,
             ["package", "signature_md5", "signature_sha1", "public_key"]
         );
+    }
+
+    #[test]
+    fn a_withheld_certificate_matches_nothing_and_is_named() {
+        let mut r = report();
+        let sha = r.signers[0].certificate.sha256.clone();
+        r.withhold_filing("debug-certificate", sha, "file the release key".into());
+        let filed = Filed {
+            package: Some("com.x".into()),
+            signature_md5: Some("0a1b".into()),
+            ..Filed::default()
+        };
+        let m = compare(&r, &filed);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].field, "signature_md5");
+        assert_eq!(m[0].actual, None);
+        let note = m[0].note.as_deref().unwrap();
+        assert!(
+            note.contains("is this package's debug certificate (aa)"),
+            "{note}"
+        );
+        assert!(note.ends_with("file the release key"), "{note}");
     }
 
     #[test]

@@ -630,3 +630,77 @@ fn corpus_bundles_and_sets_read_right_and_never_file_an_upload_key() {
         "expected the corpus's 3 .aab and 1 .apks, read {files}"
     );
 }
+
+/// No filing block ever shows a certificate that is not the one to file:
+/// Android's debug certificate (many corpus APKs are debug builds) and
+/// Apple development certificates (many corpus IPAs are developers' builds)
+/// are named in `filing_withheld` instead, and the text view shows none of
+/// their digests.
+#[test]
+fn corpus_never_files_a_debug_or_development_certificate() {
+    let Some(dir) = corpus() else { return };
+    let limits = apkinfo::Limits::default();
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    let mut withheld: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut filed = 0;
+    for line in manifest.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (rel, kind) = (f[0], f[3]);
+        if !["apk", "ipa", "aab", "apks"].contains(&kind) {
+            continue;
+        }
+        let Ok(data) = std::fs::read(dir.join(rel)) else {
+            continue;
+        };
+        let Ok(r) = apkinfo::inspect(rel, &data, &limits) else {
+            continue;
+        };
+        let certs: Vec<&apkinfo::report::Cert> = r
+            .signers
+            .iter()
+            .flat_map(|s| std::iter::once(&s.certificate).chain(&s.lineage))
+            .chain(r.provisioning.iter().flat_map(|p| p.certificates.iter()))
+            .collect();
+        if let Some(filing) = &r.filing {
+            filed += 1;
+            let c = certs
+                .iter()
+                .find(|c| c.sha256 == filing.certificate_sha256)
+                .unwrap_or_else(|| panic!("{rel}: filing certificate not in the package"));
+            assert!(
+                !apkinfo::cert::is_android_debug(c) && !apkinfo::cert::is_apple_development(c),
+                "{rel}: files {}",
+                c.subject
+            );
+        }
+        if let Some(w) = &r.filing_withheld {
+            assert!(r.filing.is_none(), "{rel}");
+            *withheld.entry(w.cause).or_default() += 1;
+            let c = certs
+                .iter()
+                .find(|c| c.sha256 == w.certificate_sha256)
+                .unwrap_or_else(|| panic!("{rel}: withheld certificate not in the package"));
+            let text = apkinfo::report::text::render(&r);
+            assert!(
+                !text.contains(&apkinfo::cert::colon_hex(&c.md5)) && !text.contains(&c.sha1),
+                "{rel}: the text view shows a withheld certificate's digest"
+            );
+        }
+    }
+    eprintln!("filing: {filed} packages with a filing block; withheld {withheld:?}");
+    // MANIFEST.tsv lists 14 debug-signed APKs, 2 development-signed IPAs
+    // (app-info's iphone.ipa and apple-tv.ipa) and 3 .aab.
+    assert!(
+        withheld.get("debug-certificate").copied().unwrap_or(0) >= 10,
+        "{withheld:?}"
+    );
+    assert!(
+        withheld
+            .get("development-certificate")
+            .copied()
+            .unwrap_or(0)
+            >= 2,
+        "{withheld:?}"
+    );
+    assert_eq!(withheld.get("upload-key").copied(), Some(3), "{withheld:?}");
+}

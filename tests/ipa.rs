@@ -166,14 +166,25 @@ fn bundle_facts_profile_and_filing_certificate() {
         let p = r.provisioning.as_ref().unwrap();
         assert_eq!(p.kind, profile, "{file}");
         assert_eq!(p.team_id.as_deref(), Some("TEAM123456"), "{file}");
-        let filing = r.filing.as_ref().unwrap();
-        assert_eq!(filing.platform, "ios");
-        assert_eq!(filing.package.as_deref(), Some(id));
-        assert_eq!(
-            filing.signature_sha1,
-            cert_sha1(cert),
-            "{file}: filing certificate"
-        );
+        if cert == "development" {
+            // A development certificate is not the one to file: said, not shown.
+            assert!(r.filing.is_none(), "{file}");
+            let w = r.filing_withheld.as_ref().unwrap();
+            assert_eq!(w.cause, "development-certificate", "{file}");
+            assert_eq!(r.warnings.first(), Some(&w.note), "{file}");
+            let signer = &r.signers[0].certificate;
+            assert_eq!(signer.sha1, cert_sha1(cert), "{file}");
+            assert_eq!(w.certificate_sha256, signer.sha256, "{file}");
+        } else {
+            let filing = r.filing.as_ref().unwrap();
+            assert_eq!(filing.platform, "ios");
+            assert_eq!(filing.package.as_deref(), Some(id));
+            assert_eq!(
+                filing.signature_sha1,
+                cert_sha1(cert),
+                "{file}: filing certificate"
+            );
+        }
         // Code signature signer: the leaf found by issuer+serial (rcodesign lists the CA first).
         let signer = &r.signers[0].certificate;
         let expected_signer = if file == "apple-resigned.ipa" {

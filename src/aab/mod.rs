@@ -60,16 +60,21 @@ impl<'a> Bundle<'a> {
         for s in &mut r.signers {
             s.role = Some("upload");
         }
+        // Whatever the base's report made of the certificate (a debug key,
+        // say), a bundle's is an upload key: that is the reason given.
         r.filing = None;
-        let mut warnings = Vec::new();
-        if !r.signers.is_empty() {
-            warnings.push(UPLOAD_KEY_NOTE.to_string());
+        if let Some(w) = r.filing_withheld.take() {
+            r.warnings.retain(|x| *x != w.note);
         }
+        let mut warnings = Vec::new();
         r.abis = self.abis();
         r.modules = Some(self.modules(&mut warnings));
         r.bundle = Some(self.bundle_config(&mut warnings));
         warnings.append(&mut r.warnings);
         r.warnings = warnings;
+        if let Some(sha256) = r.signers.first().map(|s| s.certificate.sha256.clone()) {
+            r.withhold_filing("upload-key", sha256, UPLOAD_KEY_NOTE.to_string());
+        }
         r
     }
 

@@ -79,6 +79,9 @@ impl Layout {
     }
 }
 
+/// Why a debug-signed package's certificate is not filed.
+const DEBUG_NOTE: &str = "signed with the Android SDK's debug certificate (CN=Android Debug): a debug build, which stores refuse, signed by a key each build machine makes for itself; file the release signing certificate (inspect the release build, or the APK installed from the store)";
+
 /// The parsed parts of an APK. Borrowed from the file's bytes where possible.
 pub struct Apk<'a> {
     pub zip: Archive<'a>,
@@ -183,7 +186,12 @@ impl<'a> Apk<'a> {
             warnings.extend(choice.warnings.iter().cloned());
             self.icon_report(&choice, &mut warnings)
         });
-        Report {
+        let debug = sigs
+            .filing
+            .as_ref()
+            .filter(|c| crate::cert::is_android_debug(c))
+            .map(|c| c.sha256.clone());
+        let mut report = Report {
             path: path.to_string(),
             platform: "android",
             format: "apk",
@@ -211,7 +219,11 @@ impl<'a> Apk<'a> {
                 dedup(warnings)
             },
             ..Report::default()
+        };
+        if let Some(sha256) = debug {
+            report.withhold_filing("debug-certificate", sha256, DEBUG_NOTE.into());
         }
+        report
     }
 
     /// The facts `verify` needs: the SDK versions. The resource table is only

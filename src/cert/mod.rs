@@ -22,6 +22,29 @@ pub enum CertError {
 }
 
 /// Lowercase hex, no separators.
+/// The Android SDK's debug certificate (`~/.android/debug.keystore`, made by
+/// the build tools): `CN=Android Debug, O=Android, C=US`. A package signed
+/// with it is a debug build.
+pub fn is_android_debug(c: &Cert) -> bool {
+    let parts: Vec<&str> = c.subject.split(", ").collect();
+    parts.contains(&"CN=Android Debug") && parts.contains(&"O=Android")
+}
+
+/// An Apple development certificate ("Apple Development: …", formerly
+/// "iPhone Developer: …", "Mac Developer: …"): what a developer's own
+/// builds are signed with, not the distribution certificate the filing asks for.
+pub fn is_apple_development(c: &Cert) -> bool {
+    c.subject.split(", ").any(|p| {
+        [
+            "CN=Apple Development:",
+            "CN=iPhone Developer:",
+            "CN=Mac Developer:",
+        ]
+        .iter()
+        .any(|prefix| p.starts_with(prefix))
+    })
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len().saturating_mul(2));
@@ -264,6 +287,34 @@ fn public_key(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> PublicKey {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn debug_and_development_certificates_are_told_apart() {
+        let with = |subject: &str| Cert {
+            subject: subject.into(),
+            ..Cert::default()
+        };
+        assert!(is_android_debug(&with("CN=Android Debug, O=Android, C=US")));
+        assert!(is_android_debug(&with("C=US, O=Android, CN=Android Debug")));
+        assert!(!is_android_debug(&with(
+            "CN=Android Debugger, O=Android, C=US"
+        )));
+        assert!(!is_android_debug(&with(
+            "CN=Android Debug, O=Example, C=US"
+        )));
+        assert!(is_apple_development(&with(
+            "C=US, O=X, OU=T, CN=Apple Development: dev@example.com (T1)"
+        )));
+        assert!(is_apple_development(&with(
+            "CN=iPhone Developer: A B (T2), O=X"
+        )));
+        assert!(!is_apple_development(&with(
+            "CN=Apple Distribution: X (T3), O=X"
+        )));
+        assert!(!is_apple_development(&with(
+            "CN=iPhone Distribution: X (T3)"
+        )));
+    }
+
     use super::*;
 
     #[test]

@@ -302,7 +302,10 @@ impl<'a> Ipa<'a> {
             filing_cert = Some(dev);
         }
         let filing = filing_cert.map(|c| Filing::from_cert("ios", package.clone(), c));
-        Report {
+        let development = filing_cert
+            .filter(|c| crate::cert::is_apple_development(c))
+            .map(|c| c.sha256.clone());
+        let mut report = Report {
             path: path.to_string(),
             platform: "ios",
             format: "ipa",
@@ -327,7 +330,11 @@ impl<'a> Ipa<'a> {
             extensions: Some(self.bundles(&mut warnings)),
             warnings,
             ..Report::default()
+        };
+        if let Some(sha256) = development {
+            report.withhold_filing("development-certificate", sha256, DEVELOPMENT_NOTE.into());
         }
+        report
     }
 
     fn device_family(&self) -> String {
@@ -692,6 +699,9 @@ impl<'a> Ipa<'a> {
 }
 
 /// Apple's App Store re-signing identity.
+/// Why a development-signed app's certificate is not filed.
+const DEVELOPMENT_NOTE: &str = "signed with an Apple development certificate: a developer's own build; the filing asks for the distribution certificate (Apple Distribution / iPhone Distribution) of the build submitted to the App Store (inspect that build, or export its certificate from Keychain)";
+
 fn is_apple_resigning(c: &Cert) -> bool {
     c.subject.contains("Apple iPhone OS Application Signing")
         || c.subject

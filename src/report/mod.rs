@@ -37,6 +37,11 @@ pub struct Report {
     pub signers: Vec<Signer>,
     /// The filing fields (APP备案), from the certificate Android reports.
     pub filing: Option<Filing>,
+    /// Why `filing` is null although the package is signed: its certificate
+    /// is not the one to file (an upload key, a debug or development
+    /// certificate). Omitted otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filing_withheld: Option<FilingWithheld>,
     /// The APK Signing Block's layout, when there is one.
     pub signing_block: Option<SigningBlockReport>,
     /// App Bundle only (omitted otherwise): every module, base first.
@@ -207,6 +212,49 @@ pub struct Signer {
     /// v3/v3.1: the SDK range each scheme's signer covers, e.g. `{"v3": [24, 2147483647]}`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub sdk_ranges: BTreeMap<&'static str, [u32; 2]>,
+}
+
+/// A signing certificate that must not be filed, and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FilingWithheld {
+    /// "upload-key" (an .aab), "debug-certificate" (Android's debug key),
+    /// "development-certificate" (an Apple development certificate).
+    pub cause: &'static str,
+    /// SHA-256 of the certificate that is not to be filed.
+    pub certificate_sha256: String,
+    /// What to file instead, in a sentence.
+    pub note: String,
+}
+
+impl FilingWithheld {
+    /// What the certificate is, for sentences ("this bundle's upload key").
+    pub fn what(&self) -> &'static str {
+        match self.cause {
+            "upload-key" => "this bundle's upload key",
+            "debug-certificate" => "this package's debug certificate",
+            "development-certificate" => "this app's development certificate",
+            _ => "this package's certificate",
+        }
+    }
+}
+
+impl Report {
+    /// Replace the filing block by the reason it cannot be filed (said in
+    /// `filing_withheld` and first among the warnings).
+    pub fn withhold_filing(
+        &mut self,
+        cause: &'static str,
+        certificate_sha256: String,
+        note: String,
+    ) {
+        self.filing = None;
+        self.warnings.insert(0, note.clone());
+        self.filing_withheld = Some(FilingWithheld {
+            cause,
+            certificate_sha256,
+            note,
+        });
+    }
 }
 
 /// The APP备案 "feature information": what the form asks for, ready to paste.

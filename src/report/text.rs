@@ -215,28 +215,24 @@ fn icon(i: Option<&IconReport>) -> String {
 
 /// The APP备案 block: the form's own labels, each value ready to paste.
 fn filing(out: &mut String, r: &Report) {
-    if r.format == "aab" {
-        let _ = writeln!(out, "  ── APP备案 filing: no value from an .aab");
+    if let Some(w) = &r.filing_withheld {
+        let from = match w.cause {
+            "upload-key" => "an .aab",
+            "debug-certificate" => "a debug build",
+            "development-certificate" => "a development build",
+            _ => "this package",
+        };
+        let _ = writeln!(out, "  ── APP备案 filing: no value from {from}");
         row(out, "包名", &opt(&r.package));
         row(
             out,
             "签名MD5值 / 公钥",
-            if r.signers.is_empty() {
-                "not in this file: it is unsigned, and an .aab carries only the upload key anyway"
-            } else {
-                "not in this file: an .aab is signed with the upload key, which devices never see"
-            },
+            &format!("none to file: the certificate here is {}", w.what()),
         );
-        row(
-            out,
-            "",
-            "file the app signing key's certificate (Play Console → App integrity → App signing),",
-        );
-        row(
-            out,
-            "",
-            "or run apkinfo on an APK installed from Play / a universal APK from bundletool",
-        );
+        row(out, "", &w.certificate_sha256);
+        for line in wrap(&w.note, 76) {
+            row(out, "", &line);
+        }
         return;
     }
     let Some(f) = &r.filing else {
@@ -309,6 +305,22 @@ fn filing(out: &mut String, r: &Report) {
             "(the developer certificate from the provisioning profile)",
         );
     }
+}
+
+/// Words of `text` in lines of at most `width` characters (a longer word
+/// gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 fn signers(out: &mut String, r: &Report) {
