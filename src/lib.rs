@@ -143,39 +143,7 @@ pub fn inspect_opts(
     opts: &Options<'_>,
     limits: &Limits,
 ) -> Result<Report, Error> {
-    let mut zip = zip::Archive::parse(data, limits)?;
-    zip.set_release(opts.release);
-    let mut report = match kind(&zip) {
-        Kind::Ipa => ipa::Ipa::from_archive(zip, limits)?.report(path),
-        Kind::Bundle => {
-            let bundle = aab::Bundle::from_archive(zip, limits)?;
-            let mut r = bundle.report(path);
-            if opts.verify {
-                r.verification = Some(apk::verify::verify_bundle(
-                    &bundle.base,
-                    opts.min_sdk,
-                    opts.max_sdk,
-                ));
-            }
-            r
-        }
-        Kind::Set(format) => {
-            let set = apkset::ApkSet::from_archive(&zip, format, limits)?;
-            let mut r = set.report(path)?;
-            if opts.verify {
-                r.verification = Some(set.verify(opts.min_sdk, opts.max_sdk));
-            }
-            r
-        }
-        Kind::Apk => {
-            let apk = apk::Apk::from_archive(zip, limits)?;
-            let mut r = apk.report(path, idsig);
-            if opts.verify {
-                r.verification = Some(apk::verify::verify(&apk, idsig, opts.min_sdk, opts.max_sdk));
-            }
-            r
-        }
-    };
+    let mut report = Package::open_with(data, opts.release, limits)?.report(path, idsig, opts)?;
     if opts.hashes {
         let (md5, sha1, sha256) = apk::verify::digest::file_digests(data);
         report.file = Some(report::FileDigests {
@@ -196,12 +164,7 @@ pub fn inspect_files(
     opts: &Options<'_>,
     limits: &Limits,
 ) -> Result<Report, Error> {
-    let set = apkset::ApkSet::from_files(files, limits)?;
-    let mut r = set.report(path)?;
-    if opts.verify {
-        r.verification = Some(set.verify(opts.min_sdk, opts.max_sdk));
-    }
-    Ok(r)
+    Package::Set(apkset::ApkSet::from_files(files, limits)?).report(path, None, opts)
 }
 
 /// Verify an APK's signatures (`apkinfo verify`).
@@ -229,27 +192,7 @@ pub fn verify_opts(
     opts: &Options<'_>,
     limits: &Limits,
 ) -> Result<report::VerificationReport, Error> {
-    let mut zip = zip::Archive::parse(data, limits)?;
-    zip.set_release(opts.release);
-    match kind(&zip) {
-        Kind::Ipa => Err(Error::NotAndroid),
-        Kind::Bundle => {
-            let bundle = aab::Bundle::from_archive(zip, limits)?;
-            Ok(apk::verify::verify_bundle(
-                &bundle.base,
-                opts.min_sdk,
-                opts.max_sdk,
-            ))
-        }
-        Kind::Set(format) => {
-            let set = apkset::ApkSet::from_archive(&zip, format, limits)?;
-            Ok(set.verify(opts.min_sdk, opts.max_sdk))
-        }
-        Kind::Apk => {
-            let apk = apk::Apk::from_archive(zip, limits)?;
-            Ok(apk::verify::verify(&apk, idsig, opts.min_sdk, opts.max_sdk))
-        }
-    }
+    Package::open_with(data, opts.release, limits)?.verify(idsig, opts)
 }
 
 /// [`verify`] for a split set given as separate files (see [`inspect_files`]).
@@ -258,12 +201,10 @@ pub fn verify_files(
     opts: &Options<'_>,
     limits: &Limits,
 ) -> Result<report::VerificationReport, Error> {
-    let set = apkset::ApkSet::from_files(files, limits)?;
-    Ok(set.verify(opts.min_sdk, opts.max_sdk))
+    Package::Set(apkset::ApkSet::from_files(files, limits)?).verify(None, opts)
 }
 
-/// A package opened for the commands that print one part of it
-/// (`manifest`, `icon`).
+/// A package of any kind, opened: what every command starts from.
 pub enum Package<'a> {
     Apk(apk::Apk<'a>),
     Bundle(aab::Bundle<'a>),
@@ -274,12 +215,59 @@ pub enum Package<'a> {
 impl<'a> Package<'a> {
     /// Open `data`, whatever kind of package it is.
     pub fn open(data: &'a [u8], limits: &Limits) -> Result<Package<'a>, Error> {
-        let zip = zip::Archive::parse(data, limits)?;
+        Package::open_with(data, None, limits)
+    }
+
+    /// [`Package::open`] with the [`Release`] hook for passes over the file.
+    pub fn open_with(
+        data: &'a [u8],
+        release: Option<Release<'a>>,
+        limits: &Limits,
+    ) -> Result<Package<'a>, Error> {
+        let mut zip = zip::Archive::parse(data, limits)?;
+        zip.set_release(release);
         Ok(match kind(&zip) {
             Kind::Ipa => Package::Ipa(Box::new(ipa::Ipa::from_archive(zip, limits)?)),
             Kind::Bundle => Package::Bundle(aab::Bundle::from_archive(zip, limits)?),
             Kind::Set(format) => Package::Set(apkset::ApkSet::from_archive(&zip, format, limits)?),
             Kind::Apk => Package::Apk(apk::Apk::from_archive(zip, limits)?),
+        })
+    }
+
+    /// The report; with `opts.verify`, the verdict in it too (`opts.hashes`
+    /// is the caller's: it digests the file, not the package).
+    pub fn report(
+        &self,
+        path: &str,
+        idsig: Option<&[u8]>,
+        opts: &Options<'_>,
+    ) -> Result<Report, Error> {
+        let mut r = match self {
+            Package::Apk(apk) => apk.report(path, idsig),
+            Package::Bundle(b) => b.report(path),
+            Package::Set(s) => s.report(path)?,
+            Package::Ipa(ipa) => return Ok(ipa.report(path)),
+        };
+        if opts.verify {
+            r.verification = Some(self.verify(idsig, opts)?);
+        }
+        Ok(r)
+    }
+
+    /// The signature verdict over `opts`' SDK range: apksig's rules for an
+    /// APK, every APK of a split set with one verdict, an App Bundle's JAR
+    /// signature. An iOS package has no Android signature to verify.
+    pub fn verify(
+        &self,
+        idsig: Option<&[u8]>,
+        opts: &Options<'_>,
+    ) -> Result<report::VerificationReport, Error> {
+        let (min, max) = (opts.min_sdk, opts.max_sdk);
+        Ok(match self {
+            Package::Apk(apk) => apk::verify::verify(apk, idsig, min, max),
+            Package::Bundle(b) => apk::verify::verify_bundle(&b.base, min, max),
+            Package::Set(s) => s.verify(min, max),
+            Package::Ipa(_) => return Err(Error::NotAndroid),
         })
     }
 

@@ -156,28 +156,6 @@ impl<'a> Message<'a> {
             .filter(move |f| f.number == n)
             .filter_map(|f| f.string())
     }
-
-    /// Every value of the repeated varint field `n`, packed or not.
-    pub fn varints(&self, n: u32) -> Vec<u64> {
-        let mut out = Vec::new();
-        for f in self.fields().map_while(Result::ok) {
-            if f.number != n {
-                continue;
-            }
-            match f.value {
-                Value::Varint(v) => out.push(v),
-                Value::Bytes(b) => {
-                    let mut pos = 0;
-                    while let Ok((v, next)) = varint(b, pos) {
-                        out.push(v);
-                        pos = next;
-                    }
-                }
-                _ => {}
-            }
-        }
-        out
-    }
 }
 
 /// Iterator over a message's fields.
@@ -392,12 +370,6 @@ mod tests {
             Some(Err(ProtoError::FieldZero { at: 0 }))
         ));
         assert!(it.next().is_none());
-    }
-
-    #[test]
-    fn packed_and_unpacked_varints() {
-        let m = [0x08, 0x01, 0x0a, 0x02, 0x02, 0x03];
-        assert_eq!(Message::new(&m).varints(1), vec![1, 2, 3]);
     }
 
     #[test]

@@ -502,6 +502,19 @@ fn corpus_profiles_match_their_projects() {
     assert!(checked >= 10);
 }
 
+/// (relpath, kind, expected) of each MANIFEST.tsv row.
+fn described(dir: &std::path::Path) -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let at = |i: usize| f.get(i).copied().unwrap_or("").to_string();
+            (at(0), at(3), at(6))
+        })
+        .collect()
+}
+
 /// The package name a protobuf file names in field `n` of its top-level
 /// message (or of its first `sub` message), read with the library's wire
 /// reader: an oracle independent of the manifest the report reads.
@@ -518,12 +531,10 @@ fn proto_string(data: &[u8], path: &[u32]) -> Option<String> {
 fn corpus_bundles_and_sets_read_right_and_never_file_an_upload_key() {
     let Some(dir) = corpus() else { return };
     let limits = apkinfo::Limits::default();
-    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
     let (mut files, mut checks) = (0, 0);
     let mut failures = Vec::new();
-    for line in manifest.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        let (rel, kind, expected) = (f[0], f[3], f.get(6).copied().unwrap_or(""));
+    for (rel, kind, expected) in described(&dir) {
+        let (rel, kind, expected) = (rel.as_str(), kind.as_str(), expected.as_str());
         if kind != "aab" && kind != "apks" {
             continue;
         }
@@ -640,13 +651,11 @@ fn corpus_bundles_and_sets_read_right_and_never_file_an_upload_key() {
 fn corpus_never_files_a_debug_or_development_certificate() {
     let Some(dir) = corpus() else { return };
     let limits = apkinfo::Limits::default();
-    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
     let mut withheld: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut filed = 0;
-    for line in manifest.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        let (rel, kind) = (f[0], f[3]);
-        if !["apk", "ipa", "aab", "apks"].contains(&kind) {
+    for (rel, kind, _) in described(&dir) {
+        let rel = rel.as_str();
+        if !["apk", "ipa", "aab", "apks"].contains(&kind.as_str()) {
             continue;
         }
         let Ok(data) = std::fs::read(dir.join(rel)) else {

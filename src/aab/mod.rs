@@ -81,20 +81,11 @@ impl<'a> Bundle<'a> {
     /// Native ABIs of every module (`<module>/lib/<abi>/`): what the app
     /// ships for, whichever module carries the code.
     fn abis(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for e in self.base.zip.entries() {
-            let name = e.name_normalized();
-            let mut parts = name.split('/');
-            if let (Some(_module), Some("lib"), Some(abi), Some(file)) =
-                (parts.next(), parts.next(), parts.next(), parts.next())
-            {
-                if !abi.is_empty() && !file.is_empty() && !out.iter().any(|a| a == abi) {
-                    out.push(abi.to_string());
-                }
-            }
-        }
-        out.sort();
-        out
+        let names = self.base.zip.entries().map(|e| e.name_normalized());
+        crate::apk::package::abis_of(names, |n| {
+            let (_module, rest) = n.split_once('/')?;
+            rest.strip_prefix("lib/")
+        })
     }
 
     /// Module folders: each top-level folder with `manifest/AndroidManifest.xml`.

@@ -238,6 +238,13 @@ impl<'a> Apk<'a> {
         manifest::facts(&self.manifest, &res)
     }
 
+    /// The application icon's resource id (the launcher activity's when the
+    /// application has none), read from the manifest alone.
+    pub fn icon_id(&self) -> Option<u32> {
+        let res = Resolver::new(None, self.limits.max_reference_depth);
+        manifest::facts(&self.manifest, &res).icon
+    }
+
     /// The manifest's facts, references resolved.
     pub fn facts(&self) -> manifest::ManifestFacts {
         let mut warnings = Vec::new();
@@ -249,21 +256,10 @@ impl<'a> Apk<'a> {
     /// Native ABIs: folder names under `lib/` that hold at least one file.
     pub fn abis(&self) -> Vec<String> {
         let lib = self.layout.lib();
-        let mut out: Vec<String> = Vec::new();
-        for e in self.zip.with_prefix(lib) {
-            let name = e.name_normalized();
-            let Some(rest) = name.strip_prefix(lib) else {
-                continue;
-            };
-            let mut parts = rest.split('/');
-            if let (Some(abi), Some(file)) = (parts.next(), parts.next()) {
-                if !abi.is_empty() && !file.is_empty() && !out.iter().any(|a| a == abi) {
-                    out.push(abi.to_string());
-                }
-            }
-        }
-        out.sort();
-        out
+        abis_of(
+            self.zip.with_prefix(lib).map(|e| e.name_normalized()),
+            |n| n.strip_prefix(lib),
+        )
     }
 
     fn icon_report(&self, choice: &IconChoice, warnings: &mut Vec<String>) -> IconReport {
@@ -332,6 +328,29 @@ impl<'a> Apk<'a> {
     pub fn raster_size(&self, path: &str) -> Result<(u32, u32), ApkError> {
         self.file(path).and_then(|d| dimensions(path, &d))
     }
+}
+
+/// The ABIs of native libraries: for each entry name, `below_lib` gives
+/// the part after its `lib/` folder (`<abi>/<file>`), or `None`; each ABI
+/// folder that holds a file counts, sorted, once.
+pub(crate) fn abis_of<'n>(
+    names: impl Iterator<Item = Cow<'n, str>>,
+    below_lib: impl Fn(&str) -> Option<&str>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let Some(rest) = below_lib(&name) else {
+            continue;
+        };
+        let mut parts = rest.split('/');
+        if let (Some(abi), Some(file)) = (parts.next(), parts.next()) {
+            if !abi.is_empty() && !file.is_empty() && !out.iter().any(|a| a == abi) {
+                out.push(abi.to_string());
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The manifest tree with the elements facts need, or None without a manifest.

@@ -17,7 +17,8 @@ use crate::apk::{Apk, ApkError};
 use crate::limits::Limits;
 use crate::proto::Message;
 use crate::report::{
-    IconReport, LayerReport, Report, Signer, SplitConfigReport, SplitReport, VerificationReport,
+    Cert, IconReport, LayerReport, Report, Signer, SplitConfigReport, SplitReport,
+    VerificationReport,
 };
 use crate::zip::{Archive, ZipError};
 use std::borrow::Cow;
@@ -106,6 +107,30 @@ pub fn format_of(zip: &Archive<'_>) -> Option<SetFormat> {
         Some(SetFormat::Folder)
     } else {
         None
+    }
+}
+
+/// A set's APKs, each opened once.
+struct Opened<'s> {
+    base: Apk<'s>,
+    /// Every other member by index, or why it does not open.
+    others: Vec<(usize, Result<Apk<'s>, SetError>)>,
+}
+
+impl<'s> Opened<'s> {
+    /// The other members that opened.
+    fn others(&self) -> impl Iterator<Item = (usize, &Apk<'s>)> {
+        self.others
+            .iter()
+            .filter_map(|(i, a)| a.as_ref().ok().map(|a| (*i, a)))
+    }
+
+    /// Member `i` (`base` is the base's index), when it opened.
+    fn get(&self, base: usize, i: usize) -> Option<&Apk<'s>> {
+        if i == base {
+            return Some(&self.base);
+        }
+        self.others().find(|(j, _)| *j == i).map(|(_, a)| a)
     }
 }
 
@@ -300,16 +325,11 @@ impl<'a> ApkSet<'a> {
     /// The best icon raster across the set: config splits carry the
     /// density-specific resources of a bundletool build, so the base alone
     /// may hold only a low-density icon (or none). Ranked as for one APK.
-    fn icon_raster(&self, apks: &[Option<Apk<'_>>]) -> Option<IconRaster> {
-        let id = apks.get(self.base)?.as_ref()?.facts().icon?;
+    fn icon_raster(&self, set: &Opened<'_>) -> Option<IconRaster> {
+        let id = set.base.icon_id()?;
         let mut best: Option<((bool, u32, u16), IconRaster)> = None;
-        for (i, apk) in apks.iter().enumerate() {
-            let Some(apk) = apk
-                .as_ref()
-                .filter(|a| i == self.base || is_base_config_split(a))
-            else {
-                continue;
-            };
+        let config_splits = set.others().filter(|(_, a)| is_base_config_split(a));
+        for (i, apk) in std::iter::once((self.base, &set.base)).chain(config_splits) {
             let table = apk.table(&mut Vec::new());
             let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
             for (config, path) in res.files(id) {
@@ -340,25 +360,21 @@ impl<'a> ApkSet<'a> {
 
     /// The icon as PNG bytes, and where it came from (`member!path`).
     pub fn icon_png(&self) -> Result<(Vec<u8>, String), SetError> {
-        let base = self.base_apk()?;
-        let apks = self.open_all();
+        let set = self.open_all()?;
         let IconRaster {
             member: i,
             path,
             format,
             ..
-        } = self.icon_raster(&apks).ok_or_else(|| SetError::Member {
+        } = self.icon_raster(&set).ok_or_else(|| SetError::Member {
             path: self.base_path().to_string(),
-            source: if base.facts().icon.is_some() {
+            source: if set.base.icon_id().is_some() {
                 ApkError::NoRasterIcon
             } else {
                 ApkError::NoIcon
             },
         })?;
-        let apk = apks
-            .get(i)
-            .and_then(Option::as_ref)
-            .ok_or(SetError::Empty)?;
+        let apk = set.get(self.base, i).ok_or(SetError::Empty)?;
         let member = self.members.get(i).map_or("", |m| m.path.as_str());
         let png = apk
             .raster_png(&path, format)
@@ -373,7 +389,7 @@ impl<'a> ApkSet<'a> {
     /// (`splits/base-xxhdpi.apk!res/mipmap-xxhdpi-v4/ic_launcher.png`).
     fn icon_report(
         &self,
-        apks: &[Option<Apk<'_>>],
+        set: &Opened<'_>,
         mut icon: IconReport,
         warnings: &mut Vec<String>,
     ) -> IconReport {
@@ -395,7 +411,7 @@ impl<'a> ApkSet<'a> {
             path,
             density,
             format,
-        }) = self.icon_raster(apks)
+        }) = self.icon_raster(set)
         else {
             return icon;
         };
@@ -405,11 +421,7 @@ impl<'a> ApkSet<'a> {
         icon.format = Some(format.name());
         icon.width = None;
         icon.height = None;
-        match apks
-            .get(i)
-            .and_then(Option::as_ref)
-            .map(|apk| apk.raster_size(&path))
-        {
+        match set.get(self.base, i).map(|apk| apk.raster_size(&path)) {
             Some(Ok((w, h))) => {
                 icon.width = Some(w);
                 icon.height = Some(h);
@@ -426,10 +438,8 @@ impl<'a> ApkSet<'a> {
 
     /// Labels in the locales the set's language splits carry: a bundletool
     /// build moves every translated string out of the base.
-    fn split_labels(&self, apks: &[Option<Apk<'_>>], r: &mut Report) {
-        let Some(base) = apks.get(self.base).and_then(Option::as_ref) else {
-            return;
-        };
+    fn split_labels(&self, set: &Opened<'_>, r: &mut Report) {
+        let base = &set.base;
         let Some(label) = base
             .manifest
             .root()
@@ -441,13 +451,7 @@ impl<'a> ApkSet<'a> {
         if label.value.reference().is_none() {
             return;
         }
-        for (i, apk) in apks.iter().enumerate() {
-            let Some(apk) = apk
-                .as_ref()
-                .filter(|a| i != self.base && is_base_config_split(a))
-            else {
-                continue;
-            };
+        for (_, apk) in set.others().filter(|(_, a)| is_base_config_split(a)) {
             let table = apk.table(&mut Vec::new());
             if table.is_none() {
                 continue;
@@ -464,56 +468,62 @@ impl<'a> ApkSet<'a> {
         }
     }
 
-    /// Every member opened as an APK (`None`, with its error, when it
-    /// cannot be).
-    fn open_all(&self) -> Vec<Option<Apk<'_>>> {
-        (0..self.members.len()).map(|i| self.open(i).ok()).collect()
+    /// Every member opened as an APK, once: the base (whose failure is the
+    /// set's), the others with theirs.
+    fn open_all(&self) -> Result<Opened<'_>, SetError> {
+        Ok(Opened {
+            base: self.base_apk()?,
+            others: (0..self.members.len())
+                .filter(|&i| i != self.base)
+                .map(|i| (i, self.open(i)))
+                .collect(),
+        })
     }
 
     /// The base APK's report, with the set's other APKs under `splits`.
     pub fn report(&self, path: &str) -> Result<Report, SetError> {
-        let base = self.base_apk()?;
-        let apks = self.open_all();
-        let mut r = base.report(path, None);
+        let set = self.open_all()?;
+        let mut r = set.base.report(path, None);
         r.format = self.format.name();
         r.base_apk = Some(self.base_path().to_string());
-        let base_facts = base.facts();
+        let (base_package, base_version) = (r.package.clone(), r.version_code);
         let mut warnings = self.warnings.clone();
         if let Some(icon) = r.icon.take() {
-            r.icon = Some(self.icon_report(&apks, icon, &mut r.warnings));
+            r.icon = Some(self.icon_report(&set, icon, &mut r.warnings));
         }
-        self.split_labels(&apks, &mut r);
+        self.split_labels(&set, &mut r);
         let mut splits = Vec::new();
-        for (i, (m, apk)) in self.members.iter().zip(&apks).enumerate() {
-            if i == self.base {
-                continue;
-            }
-            let Some(apk) = apk else {
-                if let Err(e) = self.open(i) {
+        for (i, apk) in &set.others {
+            let apk = match apk {
+                Ok(apk) => apk,
+                Err(e) => {
                     warnings.push(e.to_string());
+                    continue;
                 }
+            };
+            let Some(m) = self.members.get(*i) else {
                 continue;
             };
             let split = split_name(apk);
             let sigs = crate::apk::signing::read(&apk.zip, None);
             let facts = apk.sdk_facts();
-            if facts.package.is_some() && facts.package != base_facts.package {
+            if facts.package.is_some() && facts.package != base_package {
                 warnings.push(format!(
                     "{}: package {} differs from the base's {}; Android installs a set of one package only",
                     m.path,
                     facts.package.as_deref().unwrap_or("-"),
-                    base_facts.package.as_deref().unwrap_or("-")
+                    base_package.as_deref().unwrap_or("-")
                 ));
             }
             if facts.version_code.is_some()
-                && base_facts.version_code.is_some()
-                && facts.version_code != base_facts.version_code
+                && base_version.is_some()
+                && facts.version_code != base_version
             {
                 warnings.push(format!(
                     "{}: versionCode {} differs from the base's {}; Android refuses such a set",
                     m.path,
                     facts.version_code.unwrap_or(0),
-                    base_facts.version_code.unwrap_or(0)
+                    base_version.unwrap_or(0)
                 ));
             }
             if let Some(w) = signer_mismatch(&m.path, &sigs.signers, &r.signers) {
@@ -544,7 +554,7 @@ impl<'a> ApkSet<'a> {
     /// warnings name the APK they come from.
     pub fn verify(&self, min_sdk: Option<u32>, max_sdk: Option<u32>) -> VerificationReport {
         let mut out = VerificationReport::default();
-        let mut base_signers: Option<Vec<crate::report::Cert>> = None;
+        let mut base_signers: Option<Vec<Cert>> = None;
         let mut all = true;
         // The base first: its verdict gives the SDK range and the signers.
         let order =
@@ -573,16 +583,13 @@ impl<'a> ApkSet<'a> {
                     base_signers = Some(v.signers);
                 }
                 Some(base) if v.verified => {
-                    let same = v.signers.len() == base.len()
-                        && v.signers
-                            .iter()
-                            .all(|c| base.iter().any(|b| b.sha256 == c.sha256));
-                    if !same {
+                    let (a, b) = (digests(v.signers.iter()), digests(base.iter()));
+                    if a != b {
                         all = false;
                         out.errors.push(format!(
                             "{path}: SPLIT_SIGNER_MISMATCH: signed by {} but the base by {}; Android installs a set only when every APK has the base's signers",
-                            certs(&v.signers),
-                            certs(base)
+                            digest_list(&a),
+                            digest_list(&b)
                         ));
                     }
                 }
@@ -594,29 +601,32 @@ impl<'a> ApkSet<'a> {
     }
 }
 
-fn certs(c: &[crate::report::Cert]) -> String {
-    let list: Vec<&str> = c.iter().map(|c| c.sha256.as_str()).collect();
-    if list.is_empty() {
+/// Certificate SHA-256 digests, sorted and once each.
+fn digests<'c>(certs: impl Iterator<Item = &'c Cert>) -> Vec<&'c str> {
+    let mut d: Vec<&str> = certs.map(|c| c.sha256.as_str()).collect();
+    d.sort_unstable();
+    d.dedup();
+    d
+}
+
+/// Digests as a message shows them.
+fn digest_list(d: &[&str]) -> String {
+    if d.is_empty() {
         "no certificate".into()
     } else {
-        list.join(", ")
+        d.join(", ")
     }
 }
 
 /// A warning when a split's signing certificates are not the base's.
 fn signer_mismatch(path: &str, split: &[Signer], base: &[Signer]) -> Option<String> {
-    let digests = |s: &[Signer]| -> Vec<String> {
-        let mut d: Vec<String> = s.iter().map(|s| s.certificate.sha256.clone()).collect();
-        d.sort();
-        d.dedup();
-        d
-    };
-    let (a, b) = (digests(split), digests(base));
+    let a = digests(split.iter().map(|s| &s.certificate));
+    let b = digests(base.iter().map(|s| &s.certificate));
     (a != b).then(|| {
         format!(
             "{path} is signed by {} but the base APK by {}: Android refuses to install a set whose APKs are not all signed by the same certificates",
-            if a.is_empty() { "no certificate".into() } else { a.join(", ") },
-            if b.is_empty() { "no certificate".into() } else { b.join(", ") },
+            digest_list(&a),
+            digest_list(&b),
         )
     })
 }

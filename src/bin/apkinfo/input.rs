@@ -70,6 +70,11 @@ fn split_files(dir: &Path) -> Result<Vec<(String, Mapped)>, String> {
     Ok(out)
 }
 
+/// A split folder's files as the library takes them: (name, bytes).
+fn named(files: &[(String, Mapped)]) -> Vec<(String, &[u8])> {
+    files.iter().map(|(n, d)| (n.clone(), d.bytes())).collect()
+}
+
 /// Open a package (a file, or a split folder) and hand it to `f`.
 pub fn with_package<T>(
     path: &Path,
@@ -78,7 +83,7 @@ pub fn with_package<T>(
 ) -> Result<T, String> {
     if path.is_dir() {
         let files = split_files(path)?;
-        let named = files.iter().map(|(n, d)| (n.clone(), d.bytes())).collect();
+        let named = named(&files);
         let set = apkinfo::apkset::ApkSet::from_files(named, limits).map_err(|e| e.to_string())?;
         return f(&apkinfo::Package::Set(set));
     }
@@ -94,7 +99,7 @@ pub fn verify_folder(
     limits: &apkinfo::Limits,
 ) -> Result<apkinfo::report::VerificationReport, String> {
     let files = split_files(dir)?;
-    let named = files.iter().map(|(n, d)| (n.clone(), d.bytes())).collect();
+    let named = named(&files);
     apkinfo::verify_files(named, opts, limits).map_err(|e| e.to_string())
 }
 
@@ -216,7 +221,7 @@ pub fn inspect_one(
 ) -> Result<apkinfo::Report, String> {
     if path.is_dir() {
         let files = split_files(path)?;
-        let named = files.iter().map(|(n, d)| (n.clone(), d.bytes())).collect();
+        let named = named(&files);
         let lib_opts = apkinfo::Options {
             hashes: false,
             ..*opts
