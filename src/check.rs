@@ -7,7 +7,8 @@
 //! package = "com.example.app"
 //! signature_md5 = "AA:BB:…"      # any case, `:` or spaces allowed
 //! signature_sha1 = "…"
-//! public_key = "MIIBIjAN…"        # SPKI base64 or hex, or the RSA modulus in hex or decimal
+//! public_key = "MIIBIjAN…"        # SPKI base64 or hex, the RSA modulus in hex or decimal,
+//!                                 # or an EC key's point (04‖X‖Y) in hex
 //! ```
 //!
 //! Only the fields given are compared. The report is only read here, never parsed.
@@ -107,6 +108,7 @@ pub fn key_matches(filed: &str, cert: &Cert) -> bool {
             .as_deref()
             .is_some_and(|m| trimmed == m.trim_start_matches('0'))
         || k.rsa_modulus_decimal.as_deref() == Some(raw.as_str())
+        || k.ec_point_hex.as_deref() == Some(hex.as_str())
 }
 
 /// (field name, filed value, the certificate's digest of that kind).

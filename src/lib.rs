@@ -27,6 +27,9 @@ pub mod apkset;
 pub mod bytes;
 pub mod cert;
 pub mod check;
+pub mod crypto;
+pub mod digest;
+pub mod hap;
 pub mod ipa;
 pub mod limits;
 pub mod md5;
@@ -52,7 +55,9 @@ pub enum Error {
     Ipa(#[from] ipa::IpaError),
     #[error(transparent)]
     Set(#[from] apkset::SetError),
-    #[error("verify checks Android signatures; this is an iOS package (inspect shows its code signature)")]
+    #[error(transparent)]
+    Hap(#[from] hap::HapError),
+    #[error("verify checks Android and HarmonyOS signatures; this is an iOS package (inspect shows its code signature)")]
     NotAndroid,
 }
 
@@ -117,6 +122,9 @@ pub enum Kind {
     Set(apkset::SetFormat),
     /// An iOS app: `Payload/*.app/`.
     Ipa,
+    /// A HarmonyOS module (`module.json` or `config.json` at the root) or
+    /// app (`pack.info` beside `.hap`/`.hsp` files).
+    Hap(hap::Format),
 }
 
 /// Tell what a ZIP holds. An APK's own manifest at the root decides first,
@@ -130,6 +138,8 @@ pub fn kind(zip: &zip::Archive<'_>) -> Kind {
         Kind::Set(f)
     } else if ipa::Ipa::is_ipa(zip) {
         Kind::Ipa
+    } else if let Some(f) = hap::format_of(zip) {
+        Kind::Hap(f)
     } else {
         Kind::Apk
     }
@@ -210,6 +220,7 @@ pub enum Package<'a> {
     Bundle(aab::Bundle<'a>),
     Set(apkset::ApkSet<'a>),
     Ipa(Box<ipa::Ipa<'a>>),
+    Hap(Box<hap::Hap<'a>>),
 }
 
 impl<'a> Package<'a> {
@@ -230,6 +241,7 @@ impl<'a> Package<'a> {
             Kind::Ipa => Package::Ipa(Box::new(ipa::Ipa::from_archive(zip, limits)?)),
             Kind::Bundle => Package::Bundle(aab::Bundle::from_archive(zip, limits)?),
             Kind::Set(format) => Package::Set(apkset::ApkSet::from_archive(&zip, format, limits)?),
+            Kind::Hap(_) => Package::Hap(Box::new(hap::Hap::from_archive(zip, limits)?)),
             Kind::Apk => Package::Apk(apk::Apk::from_archive(zip, limits)?),
         })
     }
@@ -247,6 +259,7 @@ impl<'a> Package<'a> {
             Package::Bundle(b) => b.report(path),
             Package::Set(s) => s.report(path)?,
             Package::Ipa(ipa) => return Ok(ipa.report(path)),
+            Package::Hap(h) => h.report(path),
         };
         if opts.verify {
             r.verification = Some(self.verify(idsig, opts)?);
@@ -267,6 +280,7 @@ impl<'a> Package<'a> {
             Package::Apk(apk) => apk::verify::verify(apk, idsig, min, max),
             Package::Bundle(b) => apk::verify::verify_bundle(&b.base, min, max),
             Package::Set(s) => s.verify(min, max),
+            Package::Hap(h) => hap::verify::verify(h, opts.release),
             Package::Ipa(_) => return Err(Error::NotAndroid),
         })
     }
@@ -280,6 +294,7 @@ impl<'a> Package<'a> {
             Package::Bundle(b) => b.base.manifest_xml(),
             Package::Set(s) => s.base_apk()?.manifest_xml(),
             Package::Ipa(ipa) => ipa.info_plist_xml()?,
+            Package::Hap(h) => h.manifest_text()?,
         })
     }
 
@@ -294,6 +309,7 @@ impl<'a> Package<'a> {
             Package::Bundle(b) => from_apk(&b.base, ""),
             Package::Set(s) => Ok(s.icon_png()?),
             Package::Ipa(ipa) => Ok(ipa.icon_png()?),
+            Package::Hap(h) => Ok(h.icon_png()?),
         }
     }
 }

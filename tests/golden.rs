@@ -1,12 +1,15 @@
 //! Golden tests: every package under `fixtures/` has its expected report as
-//! JSON beside it (`x.apk`, `x.ipa`, `x.aab`, `x.apks`, `x.xapk`, `x.apkm` →
+//! JSON beside it (`x.apk`, `x.ipa`, `x.aab`, `x.apks`, `x.xapk`, `x.apkm`,
+//! `x.hap`, `x.hsp`, `x.app` →
 //! `x.json`; a split folder `x/` holding `base.apk` → `x.json`).
 //! `APKINFO_BLESS=1 cargo test` rewrites the goldens from the current output;
 //! review the diff before committing.
 
 use std::path::{Path, PathBuf};
 
-const PACKAGES: [&str; 6] = ["apk", "ipa", "aab", "apks", "xapk", "apkm"];
+const PACKAGES: [&str; 9] = [
+    "apk", "ipa", "aab", "apks", "xapk", "apkm", "hap", "hsp", "app",
+];
 
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");

@@ -20,7 +20,7 @@ use thiserror::Error;
 pub enum ApkError {
     #[error(transparent)]
     Zip(#[from] ZipError),
-    #[error("not an app package: no AndroidManifest.xml (Android) and no Payload/ folder (iOS)")]
+    #[error("not an app package: no AndroidManifest.xml (Android), no Payload/ folder (iOS) and no module.json, config.json or pack.info (HarmonyOS)")]
     NoManifest,
     #[error("AndroidManifest.xml: {0}")]
     Manifest(#[from] AxmlError),
@@ -412,7 +412,7 @@ fn image_error(path: &str, e: impl std::fmt::Display) -> ApkError {
 }
 
 /// Width and height from the image header alone.
-fn dimensions(path: &str, data: &[u8]) -> Result<(u32, u32), ApkError> {
+pub(crate) fn dimensions(path: &str, data: &[u8]) -> Result<(u32, u32), ApkError> {
     image::ImageReader::new(std::io::Cursor::new(data))
         .with_guessed_format()
         .map_err(|e| image_error(path, e))?
@@ -421,7 +421,7 @@ fn dimensions(path: &str, data: &[u8]) -> Result<(u32, u32), ApkError> {
 }
 
 /// Decode and re-encode as PNG, with the decoder's allocations bounded.
-fn to_png(path: &str, data: &[u8]) -> Result<Vec<u8>, ApkError> {
+pub(crate) fn to_png(path: &str, data: &[u8]) -> Result<Vec<u8>, ApkError> {
     let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
         .with_guessed_format()
         .map_err(|e| image_error(path, e))?;

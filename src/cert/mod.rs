@@ -4,6 +4,7 @@
 //! would change every fingerprint.
 
 pub mod pkcs7;
+pub mod signer;
 
 use crate::md5::Md5;
 use crate::report::{Cert, PublicKey};
@@ -107,6 +108,16 @@ pub fn describe_lenient(raw: &[u8]) -> (Cert, Option<CertError>) {
     }
 }
 
+/// [`describe_lenient`], with a certificate that does not parse noted in
+/// `warnings` (its digests are still given).
+pub fn describe_noting(raw: &[u8], warnings: &mut Vec<String>) -> Cert {
+    let (c, err) = describe_lenient(raw);
+    if let Some(e) = err {
+        warnings.push(format!("certificate {}: {e}", c.sha256));
+    }
+    c
+}
+
 /// RFC 4514 order (most specific first), as keytool and apksigner print names.
 fn name(n: &X509Name<'_>) -> String {
     let registry = x509_parser::objects::oid_registry();
@@ -138,7 +149,7 @@ fn escape_dn(v: &str) -> String {
 }
 
 /// Seconds since the epoch → `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian).
-fn rfc3339(secs: i64) -> Option<String> {
+pub fn rfc3339(secs: i64) -> Option<String> {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Civil-from-days (H. Hinnant's algorithm).
@@ -255,7 +266,8 @@ fn public_key(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> PublicKey {
             key.rsa_modulus_decimal = Some(rsa::BigUint::from_bytes_be(modulus).to_str_radix(10));
             key.rsa_exponent = rsa.try_exponent().ok();
         }
-        Ok(ParsedKey::EC(_)) => {
+        Ok(ParsedKey::EC(point)) => {
+            key.ec_point_hex = Some(hex(point.data()));
             let curve = spki
                 .algorithm
                 .parameters

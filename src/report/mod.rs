@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
     pub path: String,
-    /// "android" (and later "ios", "harmonyos").
+    /// "android", "ios" or "harmonyos".
     pub platform: &'static str,
-    /// "apk".
+    /// "apk", "aab", "apks", "xapk", "apkm", "apk-set", "ipa", "hap", "hsp" or "app".
     pub format: &'static str,
     pub package: Option<String>,
     /// `longVersionCode`: versionCodeMajor in the high 32 bits.
@@ -67,9 +67,28 @@ pub struct Report {
     /// iOS only (omitted for Android): CFBundleVersion.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub build: Option<String>,
-    /// iOS only: MinimumOSVersion (LSMinimumSystemVersion on macOS).
+    /// iOS: MinimumOSVersion (LSMinimumSystemVersion on macOS). HarmonyOS:
+    /// the OS version minAPIVersion encodes, "5.0.0(12)" (absent for a
+    /// plain OpenHarmony API level).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_os: Option<String>,
+    /// HarmonyOS only: the API level the package needs (minAPIVersion, or
+    /// FA's apiVersion.compatible), 12 for 5.0.0(12).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_api: Option<u32>,
+    /// HarmonyOS only: targetAPIVersion's API level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_api: Option<u32>,
+    /// HarmonyOS only: apiReleaseType ("Release", "Beta1", "Canary2", …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_release_type: Option<String>,
+    /// HarmonyOS only: the module's deviceTypes ("phone", "tablet", "2in1", …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_types: Option<Vec<String>>,
+    /// HarmonyOS only: the ability the launcher starts (home skill,
+    /// mainElement first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_ability: Option<String>,
     /// iOS only: "iphone", "ipad", "universal", "tv", "watch", "mac".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_family: Option<String>,
@@ -85,6 +104,10 @@ pub struct Report {
     /// iOS only: the embedded provisioning profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioning: Option<ProvisioningReport>,
+    /// HarmonyOS only: the profile in the signing block, under the same
+    /// JSON key as iOS's (`provisioning`; a package has one or the other).
+    #[serde(rename = "provisioning", skip_serializing_if = "Option::is_none")]
+    pub harmony_profile: Option<HarmonyProfileReport>,
     /// iOS only: the main executable's code signature (CodeDirectory and entitlements).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_signature: Option<CodeSignatureReport>,
@@ -114,6 +137,41 @@ pub struct ProvisioningReport {
     pub certificates: Vec<Cert>,
 }
 
+/// A HarmonyOS provisioning profile (`hapsigner`'s profile JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HarmonyProfileReport {
+    /// "debug" or "release".
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// "app_gallery", "enterprise", "os_integration", "crowdtesting", …
+    pub app_distribution_type: Option<String>,
+    pub bundle_name: Option<String>,
+    pub developer_id: Option<String>,
+    pub app_identifier: Option<String>,
+    /// Ability privilege level: "normal", "system_basic", "system_core".
+    pub apl: Option<String>,
+    pub app_feature: Option<String>,
+    /// validity, RFC 3339 UTC.
+    pub not_before: Option<String>,
+    pub not_after: Option<String>,
+    /// "app_gallery", "pki_internal", …
+    pub issuer: Option<String>,
+    pub uuid: Option<String>,
+    pub version_name: Option<String>,
+    pub version_code: Option<u64>,
+    pub restricted_permissions: Vec<String>,
+    pub allowed_acls: Vec<String>,
+    /// Number of debug-info device ids (debug profiles).
+    pub devices: usize,
+    /// The certificate the profile names: `distribution-certificate`
+    /// (release) or `development-certificate` (debug).
+    pub certificate: Option<Cert>,
+    /// Whether the profile is a signed PKCS#7 (else bare JSON).
+    pub signed: bool,
+    /// The certificate that signed the profile.
+    pub signer: Option<Cert>,
+}
+
 /// A bundle inside the main app (extension, watch app, framework).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BundleReport {
@@ -140,6 +198,18 @@ pub struct IconReport {
     /// Present when the icon resource is an `<adaptive-icon>` (API 26+).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adaptive: Option<AdaptiveReport>,
+    /// HarmonyOS: present when the icon is a `layered-image`; `icon -o`
+    /// writes the foreground composed over the background.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layered: Option<LayeredReport>,
+}
+
+/// A HarmonyOS `layered-image` icon: the JSON and its two layers (ZIP paths).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LayeredReport {
+    pub path: String,
+    pub background: Option<String>,
+    pub foreground: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -192,12 +262,18 @@ pub struct PublicKey {
     pub rsa_modulus_hex: Option<String>,
     pub rsa_modulus_decimal: Option<String>,
     pub rsa_exponent: Option<u64>,
+    /// EC keys: the public point as stored in the key (`04‖X‖Y`
+    /// uncompressed), lowercase hex: what certificate viewers show as the
+    /// public key. Omitted for other keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ec_point_hex: Option<String>,
 }
 
 /// One distinct signing certificate and the schemes that use it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Signer {
-    /// "v1", "v2", "v3", "v3.1" (Android); "ios-codesign" (iOS).
+    /// "v1", "v2", "v3", "v3.1" (Android); "ios-codesign" (iOS); "hap-v2",
+    /// "hap-v3" (HarmonyOS).
     pub schemes: Vec<&'static str>,
     /// What the key is for, when it is not the key devices see: "upload"
     /// for an App Bundle's JAR signature (Google Play re-signs).
@@ -218,7 +294,8 @@ pub struct Signer {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FilingWithheld {
     /// "upload-key" (an .aab), "debug-certificate" (Android's debug key),
-    /// "development-certificate" (an Apple development certificate).
+    /// "development-certificate" (an Apple development certificate, or the
+    /// certificate of a HarmonyOS debug profile).
     pub cause: &'static str,
     /// SHA-256 of the certificate that is not to be filed.
     pub certificate_sha256: String,
@@ -293,13 +370,19 @@ pub struct SigningBlockReport {
     pub blocks: Vec<BlockReport>,
     /// Channel name written by Walle (JSON) or VasDolly, as stored.
     pub channel: Option<String>,
+    /// HarmonyOS only: the tail's version (2 for `HAP Sig Block 42`, 3 for
+    /// `<hap sign block>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BlockReport {
     /// The block id, `0x…` hex.
     pub id: String,
-    /// "v2", "v3", "v3.1", "padding", "source-stamp", "walle-channel", …, "unknown".
+    /// "v2", "v3", "v3.1", "padding", "source-stamp", "walle-channel", …,
+    /// "unknown"; HarmonyOS: "signature", "proof-of-rotation", "profile",
+    /// "property", "enterprise-resign-signature", "enterprise-resign-profile".
     pub name: &'static str,
     pub size: usize,
 }
@@ -307,9 +390,11 @@ pub struct BlockReport {
 /// A module of an App Bundle.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ModuleReport {
-    /// The module's folder name ("base", "feature1", …).
+    /// The module's folder name ("base", "feature1", …); HarmonyOS: the
+    /// package name in `pack.info` ("entry-default").
     pub name: String,
-    /// "base", "feature", "asset-pack" or "ml-pack" (`dist:module dist:type`).
+    /// "base", "feature", "asset-pack" or "ml-pack" (`dist:module dist:type`);
+    /// HarmonyOS: "entry", "feature" or "shared".
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// "install-time", "on-demand", "conditional" (install-time with
@@ -319,6 +404,12 @@ pub struct ModuleReport {
     pub title: Option<String>,
     /// `dist:instant`.
     pub instant: bool,
+    /// HarmonyOS `.app` only: the module's file in the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// HarmonyOS `.app` only: deviceTypes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_types: Option<Vec<String>>,
 }
 
 /// An App Bundle's build metadata.
@@ -396,9 +487,13 @@ pub struct VerificationReport {
     pub warnings: Vec<String>,
     /// Certificates of the verified signers (newest scheme first).
     pub signers: Vec<Cert>,
-    /// The SDK range the verdict holds for.
+    /// The SDK range the verdict holds for (Android; 0 for HarmonyOS).
     pub min_sdk: u32,
     pub max_sdk: u32,
+    /// HarmonyOS only: the signing block checked, "hap-v2" or "hap-v3";
+    /// "none" for an unsigned package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hap_scheme: Option<&'static str>,
 }
 
 /// Which schemes verified.
@@ -409,6 +504,13 @@ pub struct SchemesVerified {
     pub v3: bool,
     pub v31: bool,
     pub v4: bool,
+    /// HarmonyOS: the signing block (v2 or v3) verified.
+    #[serde(skip_serializing_if = "is_false")]
+    pub hap: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Whole-file digests, lowercase hex.

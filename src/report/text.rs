@@ -67,14 +67,27 @@ pub fn render(r: &Report) -> String {
         (None, None) => "-".into(),
     };
     row(&mut out, "version", &version);
-    let mut sdk = format!("min {} · target {}", opt(&r.min_sdk), opt(&r.target_sdk));
-    if let Some(c) = &r.min_sdk_codename {
-        let _ = write!(sdk, " (min codename {c})");
+    if r.platform == "harmonyos" {
+        let mut api = format!("min {}", opt(&r.min_api));
+        if let Some(os) = &r.min_os {
+            let _ = write!(api, " ({os})");
+        }
+        let _ = write!(api, " · target {}", opt(&r.target_api));
+        if let Some(t) = &r.api_release_type {
+            let _ = write!(api, " · {t}");
+        }
+        row(&mut out, "api", &api);
+        row(&mut out, "devices", &list(&r.device_types));
+    } else {
+        let mut sdk = format!("min {} · target {}", opt(&r.min_sdk), opt(&r.target_sdk));
+        if let Some(c) = &r.min_sdk_codename {
+            let _ = write!(sdk, " (min codename {c})");
+        }
+        if let Some(m) = r.max_sdk {
+            let _ = write!(sdk, " · max {m}");
+        }
+        row(&mut out, "sdk", &sdk);
     }
-    if let Some(m) = r.max_sdk {
-        let _ = write!(sdk, " · max {m}");
-    }
-    row(&mut out, "sdk", &sdk);
     if !r.labels.is_empty() {
         // A handful inline; a big app has a hundred locales (--json has them all).
         const SHOWN: usize = 6;
@@ -107,7 +120,23 @@ pub fn render(r: &Report) -> String {
             ),
         );
     }
-    row(&mut out, "launcher", &opt(&r.launcher_activity));
+    if let Some(l) = r.icon.as_ref().and_then(|i| i.layered.as_ref()) {
+        row(
+            &mut out,
+            "layered icon",
+            &format!(
+                "{} (fg {}, bg {})",
+                l.path,
+                opt(&l.foreground),
+                opt(&l.background)
+            ),
+        );
+    }
+    if r.platform == "harmonyos" {
+        row(&mut out, "launcher", &opt(&r.main_ability));
+    } else {
+        row(&mut out, "launcher", &opt(&r.launcher_activity));
+    }
     row(
         &mut out,
         "abis",
@@ -126,6 +155,20 @@ pub fn render(r: &Report) -> String {
         row(&mut out, "permissions", "-");
     }
     bundle_rows(&mut out, r);
+    if let Some(p) = &r.harmony_profile {
+        row(
+            &mut out,
+            "profile",
+            &format!(
+                "{} · {} · bundle {} · developer {} · expires {}",
+                opt(&p.kind),
+                opt(&p.app_distribution_type),
+                opt(&p.bundle_name),
+                opt(&p.developer_id),
+                opt(&p.not_after)
+            ),
+        );
+    }
     signers(&mut out, r);
     split_rows(&mut out, r);
     for w in &r.warnings {
@@ -137,6 +180,9 @@ pub fn render(r: &Report) -> String {
 fn bundle_rows(out: &mut String, r: &Report) {
     for (i, m) in r.modules.iter().flatten().enumerate() {
         let mut desc = format!("{} ({}, {})", m.name, m.kind, m.delivery);
+        if let Some(p) = &m.path {
+            let _ = write!(desc, " {p}");
+        }
         if let Some(t) = &m.title {
             let _ = write!(desc, " \"{t}\"");
         }
@@ -195,6 +241,9 @@ fn split_rows(out: &mut String, r: &Report) {
 fn icon(i: Option<&IconReport>) -> String {
     let Some(i) = i else { return "-".into() };
     let Some(path) = &i.path else {
+        if let (Some(_), Some(w), Some(h)) = (&i.layered, i.width, i.height) {
+            return format!("layered ({w}×{h}, foreground over background)");
+        }
         return "no raster image".into();
     };
     let mut s = path.clone();
@@ -286,6 +335,9 @@ fn filing(out: &mut String, r: &Report) {
     if let Some(e) = k.rsa_exponent {
         row(out, "  exponent", &e.to_string());
     }
+    if let Some(p) = &k.ec_point_hex {
+        row(out, "  EC point (hex)", p);
+    }
     row(out, "certificate", &c.subject);
     let rotated = r
         .signers
@@ -356,15 +408,19 @@ fn cert_rows(out: &mut String, c: &Cert) {
     row(out, "SHA-256", &c.sha256);
 }
 
+/// A list on one line, `-` when absent or empty.
+fn list(v: &Option<Vec<String>>) -> String {
+    match v {
+        Some(v) if !v.is_empty() => v.join(", "),
+        _ => "-".to_string(),
+    }
+}
+
 fn ios_rows(out: &mut String, r: &Report) {
     let version = format!("{} (build {})", opt(&r.version_name), opt(&r.build));
     row(out, "version", &version);
     row(out, "min iOS", &opt(&r.min_os));
     row(out, "devices", &opt(&r.device_family));
-    let list = |v: &Option<Vec<String>>| match v {
-        Some(v) if !v.is_empty() => v.join(", "),
-        _ => "-".to_string(),
-    };
     row(out, "architectures", &list(&r.architectures));
     if !r.labels.is_empty() {
         let l: Vec<String> = r.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();

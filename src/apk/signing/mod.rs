@@ -98,13 +98,7 @@ pub fn read(zip: &Archive<'_>, idsig: Option<&[u8]>) -> Signatures {
 
     // Merge by certificate bytes, keeping first-seen order (v3.1, v3, v2, v1, v4).
     let mut merged: Vec<(Vec<u8>, Signer)> = Vec::new();
-    let describe = |raw: &[u8], warnings: &mut Vec<String>| {
-        let (c, err) = cert::describe_lenient(raw);
-        if let Some(e) = err {
-            warnings.push(format!("certificate {}: {e}", c.sha256));
-        }
-        c
-    };
+    let describe = cert::describe_noting;
     for f in found {
         if let Some((_, s)) = merged.iter_mut().find(|(raw, _)| *raw == f.certificate) {
             if !s.schemes.contains(&f.scheme) {
@@ -199,5 +193,6 @@ fn block_report(block: &SigningBlock<'_>, warnings: &mut Vec<String>) -> Signing
         size: block.len,
         blocks,
         channel,
+        version: None,
     }
 }

@@ -6,8 +6,8 @@
 //! was found; stripping protection, rotation and cross-scheme signer rules
 //! apply. Error codes are apksig's `Issue` names.
 
-pub mod crypto;
-pub mod digest;
+pub use crate::crypto;
+pub use crate::digest;
 pub mod jar;
 pub mod scheme;
 pub mod v1;

@@ -3,14 +3,13 @@
 //! digests of MANIFEST.MF, and every entry's digest in MANIFEST.MF, with the
 //! digest algorithms each Android version in the SDK range would check.
 
-use super::crypto::{self, Hash, SigAlg};
+use super::crypto::{self, Hash};
 use super::jar::{self, Section};
 use crate::cert::pkcs7::{self, SignerInfo};
 use crate::zip::{Archive, CentralRecord};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use x509_parser::asn1_rs::{Any, FromBer, Tag};
 
 const JELLY_BEAN_MR2: u32 = 18;
 const KITKAT: u32 = 19;
@@ -99,151 +98,39 @@ fn matches_digest(b64: &str, got: &[u8]) -> bool {
     base64ct::Base64::decode_vec(b64.trim()).is_ok_and(|w| w == got)
 }
 
-/// Hash and signature algorithm of a SignerInfo, from its OIDs.
-fn signer_algorithms(si: &SignerInfo<'_>) -> Option<SigAlg> {
-    let digest = match si.digest_algorithm.as_str() {
-        "1.2.840.113549.2.5" => Hash::Md5,
-        "1.3.14.3.2.26" => Hash::Sha1,
-        "2.16.840.1.101.3.4.2.4" => Hash::Sha224,
-        "2.16.840.1.101.3.4.2.1" => Hash::Sha256,
-        "2.16.840.1.101.3.4.2.2" => Hash::Sha384,
-        "2.16.840.1.101.3.4.2.3" => Hash::Sha512,
-        _ => return None,
-    };
-    Some(match si.signature_algorithm.as_str() {
-        "1.2.840.113549.1.1.1"
-        | "1.2.840.113549.1.1.4"
-        | "1.2.840.113549.1.1.5"
-        | "1.2.840.113549.1.1.11"
-        | "1.2.840.113549.1.1.12"
-        | "1.2.840.113549.1.1.13"
-        | "1.2.840.113549.1.1.14" => SigAlg::RsaPkcs1(digest),
-        "1.2.840.10045.2.1"
-        | "1.2.840.10045.4.1"
-        | "1.2.840.10045.4.3.1"
-        | "1.2.840.10045.4.3.2"
-        | "1.2.840.10045.4.3.3"
-        | "1.2.840.10045.4.3.4" => SigAlg::Ecdsa(digest),
-        "1.2.840.10040.4.1"
-        | "1.2.840.10040.4.3"
-        | "2.16.840.1.101.3.4.3.1"
-        | "2.16.840.1.101.3.4.3.2" => SigAlg::Dsa(digest),
-        _ => return None,
-    })
-}
-
-/// Check one SignerInfo's signature over the .SF bytes.
+/// Check one SignerInfo's signature over the .SF bytes, in apksig's terms.
 fn verify_signer_info(
     si: &SignerInfo<'_>,
     cert: &[u8],
     sf: &[u8],
     max: u32,
 ) -> Result<(), (&'static str, String)> {
-    let alg = signer_algorithms(si).ok_or((
-        "JAR_SIG_UNSUPPORTED_SIG_ALG",
-        format!(
-            "digest {} with signature {}",
-            si.digest_algorithm, si.signature_algorithm
+    use crate::cert::signer::{self, SignerError as E};
+    signer::verify(si, cert, sf, max >= N, false).map_err(|e| match e {
+        E::UnsupportedAlgorithm(m) => ("JAR_SIG_UNSUPPORTED_SIG_ALG", m),
+        E::Parse(m) => ("JAR_SIG_PARSE_EXCEPTION", m),
+        E::NoContentType => (
+            "JAR_SIG_VERIFY_EXCEPTION",
+            "signed attributes carry no content type".into(),
         ),
-    ))?;
-    let hash = match alg {
-        SigAlg::RsaPkcs1(h) | SigAlg::RsaPss(h) | SigAlg::Ecdsa(h) | SigAlg::Dsa(h) => h,
-    };
-    let spki = {
-        use x509_parser::prelude::{FromDer, X509Certificate};
-        let (_, c) = X509Certificate::from_der(cert)
-            .map_err(|e| ("JAR_SIG_PARSE_EXCEPTION", e.to_string()))?;
-        c.tbs_certificate.subject_pki.raw.to_vec()
-    };
-    let signed: Vec<u8> = match si.signed_attrs {
-        None => sf.to_vec(),
-        Some(attrs) => {
-            check_signed_attrs(attrs, hash, sf, max)?;
-            // The signature covers the attributes as a DER SET, not as [0].
-            let mut der = attrs.to_vec();
-            if let Some(first) = der.first_mut() {
-                *first = 0x31;
-            }
-            der
-        }
-    };
-    crypto::verify(alg, &spki, &signed, si.signature).map_err(|e| ("JAR_SIG_DID_NOT_VERIFY", e))
-}
-
-/// Signed attributes: content type `data` and one message digest equal to the .SF's.
-fn check_signed_attrs(
-    attrs: &[u8],
-    hash: Hash,
-    sf: &[u8],
-    max: u32,
-) -> Result<(), (&'static str, String)> {
-    let parse = |what: &str| {
-        (
-            "JAR_SIG_PARSE_EXCEPTION",
-            format!("signed attributes: {what}"),
-        )
-    };
-    let (_, set) = Any::from_ber(attrs).map_err(|_| parse("not DER"))?;
-    let mut rest = set.data;
-    let mut digests: Vec<&[u8]> = Vec::new();
-    let mut content_type: Option<String> = None;
-    while !rest.is_empty() {
-        let (r, attr) = Any::from_ber(rest).map_err(|_| parse("bad attribute"))?;
-        rest = r;
-        let (r2, oid) = Any::from_ber(attr.data).map_err(|_| parse("bad attribute type"))?;
-        let oid = oid.oid().map(|o| o.to_id_string()).unwrap_or_default();
-        let (_, values) = Any::from_ber(r2).map_err(|_| parse("bad attribute values"))?;
-        if oid == "1.2.840.113549.1.9.3" {
-            let first = Any::from_ber(values.data).ok().map(|(_, v)| v);
-            content_type = Some(
-                first
-                    .and_then(|v| v.oid().ok().map(|o| o.to_id_string()))
-                    .unwrap_or_default(),
-            );
-        }
-        if oid == "1.2.840.113549.1.9.4" {
-            let mut v = values.data;
-            while !v.is_empty() {
-                let (r3, octets) = Any::from_ber(v).map_err(|_| parse("bad message digest"))?;
-                v = r3;
-                if octets.tag() == Tag::OctetString {
-                    digests.push(octets.data);
-                }
-            }
-        }
-    }
-    // Android checks the content type from N on.
-    match content_type.as_deref() {
-        _ if max < N => {}
-        None => {
-            return Err((
-                "JAR_SIG_VERIFY_EXCEPTION",
-                "signed attributes carry no content type".into(),
-            ))
-        }
-        Some("1.2.840.113549.1.7.1") => {}
-        Some(other) => {
-            return Err((
-                "JAR_SIG_DID_NOT_VERIFY",
-                format!("signed content type is {other}, not data"),
-            ))
-        }
-    }
-    match digests.as_slice() {
-        [] => Err((
+        E::WrongContentType(other) => (
+            "JAR_SIG_DID_NOT_VERIFY",
+            format!("signed content type is {other}, not data"),
+        ),
+        E::NoMessageDigest => (
             "JAR_SIG_VERIFY_EXCEPTION",
             "signed attributes carry no message digest".into(),
-        )),
-        [d] if *d == crypto::digest(hash, sf).as_slice() => Ok(()),
-        [_] => Err((
+        ),
+        E::DigestMismatch => (
             "JAR_SIG_DID_NOT_VERIFY",
             "signed message digest does not match the .SF".into(),
-        )),
-        _ => Err((
+        ),
+        E::SeveralMessageDigests => (
             "JAR_SIG_PARSE_EXCEPTION",
             "several message digests in signed attributes".into(),
-        )),
-    }
+        ),
+        E::BadSignature(m) => ("JAR_SIG_DID_NOT_VERIFY", m),
+    })
 }
 
 /// An entry to check: its record, its name, and the digests to compare.

@@ -82,25 +82,34 @@ fn verify(args: &cli::VerifyArgs, limits: &apkinfo::Limits) -> ExitCode {
             writeln!(out, "{obj}")
         } else {
             let s = &v.schemes;
-            let mut text = format!(
-                "{shown}: {} (SDK {}..{}; v1 {} v2 {} v3 {} v3.1 {} v4 {})\n",
-                if v.verified {
-                    "VERIFIED"
-                } else {
-                    "DOES NOT VERIFY"
-                },
-                v.min_sdk,
-                if v.max_sdk >= i32::MAX as u32 {
-                    "∞".to_string()
-                } else {
-                    v.max_sdk.to_string()
-                },
-                s.v1,
-                s.v2,
-                s.v3,
-                s.v31,
-                s.v4
-            );
+            let verdict = if v.verified {
+                "VERIFIED"
+            } else {
+                "DOES NOT VERIFY"
+            };
+            let mut text = if let Some(scheme) = v.hap_scheme {
+                format!("{shown}: {verdict} (HarmonyOS signing block {scheme})\n")
+            } else {
+                format!(
+                    "{shown}: {} (SDK {}..{}; v1 {} v2 {} v3 {} v3.1 {} v4 {})\n",
+                    if v.verified {
+                        "VERIFIED"
+                    } else {
+                        "DOES NOT VERIFY"
+                    },
+                    v.min_sdk,
+                    if v.max_sdk >= i32::MAX as u32 {
+                        "∞".to_string()
+                    } else {
+                        v.max_sdk.to_string()
+                    },
+                    s.v1,
+                    s.v2,
+                    s.v3,
+                    s.v31,
+                    s.v4
+                )
+            };
             for c in &v.signers {
                 text.push_str(&format!("  signer  {} {}\n", c.sha256, c.subject));
             }

@@ -1,4 +1,5 @@
-//! Content digests of the v2/v3/v3.1 schemes and whole-file digests.
+//! Content digests of the APK v2/v3/v3.1 schemes and HarmonyOS signing
+//! blocks (the same chunked digest), and whole-file digests.
 //!
 //! The signed content is three sections — the entries before the APK Signing
 //! Block, the central directory, and the end record with its directory offset
@@ -7,7 +8,7 @@
 //! chunks are independent, so they are hashed on every core. Verity digests
 //! are the root of a 4 KiB SHA-256 Merkle tree (8-byte zero salt) plus the length.
 
-use super::crypto::Hash;
+use crate::crypto::Hash;
 use sha2::{Digest, Sha256};
 
 const CHUNK: usize = 1 << 20;
@@ -141,6 +142,23 @@ pub(crate) fn par_map<T: Sync, R: Send + Default + Clone>(
 
 /// The chunked digests for each of `hashes`, from one pass over the chunks.
 fn chunked(s: &Sections<'_>, hashes: &[Hash]) -> Vec<Vec<u8>> {
+    chunked_then(s, hashes, &[])
+}
+
+impl Sections<'_> {
+    /// HarmonyOS's content digest: the chunked digest's last hash taken
+    /// over `0x5a ‖ count ‖ chunk digests ‖ trailing…` (the signing block's
+    /// other sub-blocks, in block order).
+    pub fn chunked_with(&self, hash: Hash, trailing: &[&[u8]]) -> Vec<u8> {
+        chunked_then(self, &[hash], trailing)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+}
+
+/// [`chunked`], with `trailing` hashed after the chunk digests.
+fn chunked_then(s: &Sections<'_>, hashes: &[Hash], trailing: &[&[u8]]) -> Vec<Vec<u8>> {
     let chunks: Vec<&[u8]> = s
         .parts()
         .into_iter()
@@ -152,7 +170,7 @@ fn chunked(s: &Sections<'_>, hashes: &[Hash]) -> Vec<Vec<u8>> {
         let out = hashes
             .iter()
             .map(|&hash| {
-                let mut h = super::crypto::hasher(hash);
+                let mut h = crate::crypto::hasher(hash);
                 h.update(&[0xa5]);
                 h.update(&len);
                 h.update(c);
@@ -174,7 +192,10 @@ fn chunked(s: &Sections<'_>, hashes: &[Hash]) -> Vec<Vec<u8>> {
             for d in &digests {
                 top.extend_from_slice(d.get(i).map_or(&[][..], |v| v.as_slice()));
             }
-            super::crypto::digest(hash, &top)
+            for t in trailing {
+                top.extend_from_slice(t);
+            }
+            crate::crypto::digest(hash, &top)
         })
         .collect()
 }
