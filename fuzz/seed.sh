@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 F=../fixtures
 C=corpus
-T="zip_directory axml arsc signing_block pkcs7_x509 macho plist_profile cgbi inspect proto"
+T="zip_directory axml arsc signing_block pkcs7_x509 macho plist_profile cgbi inspect proto hap resindex"
 shared=
 for a in "$@"; do
     case $a in
@@ -54,6 +54,18 @@ for f in $(small $F/bundles $F/sets -name '*.aab' -o -name '*.apks' -o -name '*.
     for t in zip_directory inspect; do put "$f" $t "$b"; done
     for m in $(unzip -Z1 "$f" 2>/dev/null | grep -E '(\.pb|manifest/AndroidManifest\.xml|^[^/]+/res/.*\.xml)$' | head -20 || true); do
         unzip -p "$f" "$m" > "$tmp" 2>/dev/null || true; put "$tmp" proto "$b.$(tr / _ <<<"$m")"
+    done
+done
+# HarmonyOS: whole packages for inspect; the signing block (the bytes up to
+# the central directory) and the JSON files for hap; resources.index for resindex.
+for f in $(small $F/harmony $F/hostile -name '*.hap' -o -name '*.hsp' -o -name '*.app'); do
+    b=$(basename "$f")
+    for t in zip_directory inspect; do put "$f" $t "$b"; done
+    cd_at=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); e=d.rfind(b"PK\x05\x06"); print(struct.unpack_from("<I",d,e+16)[0] if e>=0 else 0)' "$f")
+    head -c "$cd_at" "$f" > "$tmp"; put "$tmp" hap "$b.block"
+    for m in module.json config.json pack.info resources.index; do
+        unzip -p "$f" "$m" > "$tmp" 2>/dev/null || true
+        case $m in resources.index) put "$tmp" resindex "$b.index" ;; *) put "$tmp" hap "$b.$m" ;; esac
     done
 done
 for f in $(small $F/signing -name '*.idsig'); do put "$f" signing_block "$(basename "$f")"; done

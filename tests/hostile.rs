@@ -30,7 +30,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
             files_under(&p, out);
         } else if !p
             .extension()
-            .is_some_and(|e| e == "json" || e == "md" || e == "tsv" || e == "txt")
+            .is_some_and(|e| e == "json" || e == "md" || e == "tsv" || e == "txt" || e == "toml")
         {
             out.push(p);
         }
@@ -125,6 +125,7 @@ fn hostile_fixtures_and_fuzz_regressions_under_limits() {
     files_under(&root.join("fixtures/verify"), &mut files);
     files_under(&root.join("fixtures/bundles"), &mut files);
     files_under(&root.join("fixtures/sets"), &mut files);
+    files_under(&root.join("fixtures/harmony"), &mut files);
     // A split folder is read as one package too.
     files.push(root.join("fixtures/sets/split-folder"));
     let failures = check_all(&files);
@@ -146,6 +147,7 @@ fn corpus_files_under_limits() {
         "bundletool",
         "fastlane",
         "fdroidserver",
+        "harmony",
         "isign",
     ] {
         files_under(&dir.join(sub), &mut files);

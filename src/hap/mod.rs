@@ -19,7 +19,7 @@ use crate::cert;
 use crate::report::{
     Filing, IconReport, LayeredReport, ModuleReport, Report, Signer, SigningBlockReport,
 };
-use crate::zip::{Archive, ZipError};
+use crate::zip::{Archive, Method, ZipError};
 use crate::Limits;
 use module::{ModuleInfo, PackInfo, ResRef};
 use resindex::ResIndex;
@@ -33,8 +33,6 @@ use thiserror::Error;
 const MAX_JSON: u64 = 4 << 20;
 /// Bytes we read of `resources.index` (big apps' are a few MiB).
 const MAX_INDEX: u64 = 64 << 20;
-/// Bytes of an `.app`'s module we read to look inside it.
-const MAX_MODULE: u64 = 1 << 30;
 
 #[derive(Debug, Error)]
 #[non_exhaustive]
@@ -93,6 +91,8 @@ pub struct Hap<'a> {
     pub description: (&'static str, Vec<u8>),
     pub pack: Option<PackInfo>,
     pub block: Option<SigningBlock<'a>>,
+    /// A signing block's tail is there but the block does not read.
+    block_damaged: bool,
     limits: Limits,
     warnings: Vec<String>,
 }
@@ -138,11 +138,11 @@ impl<'a> Hap<'a> {
             (Format::App, ModuleInfo::default(), ("pack.info", raw))
         };
         let pack = pack.map(|(_, json)| module::pack_info(&json));
-        let block = match SigningBlock::find(zip.data(), zip.cd_offset) {
-            Ok(b) => b,
+        let (block, block_damaged) = match SigningBlock::find(zip.data(), zip.cd_offset) {
+            Ok(b) => (b, false),
             Err(e) => {
                 warnings.push(e.to_string());
-                None
+                (None, true)
             }
         };
         Ok(Hap {
@@ -152,6 +152,7 @@ impl<'a> Hap<'a> {
             description,
             pack,
             block,
+            block_damaged,
             limits: *limits,
             warnings,
         })
@@ -179,7 +180,13 @@ impl<'a> Hap<'a> {
             .collect();
         for name in names {
             if let Some(e) = self.zip.find(&name) {
-                return Ok((name, self.zip.read_capped(&e, MAX_MODULE)?));
+                // Stored (as packing tools write them): read in place at any
+                // size; compressed: inflated within max-entry-size.
+                let data = match e.method {
+                    Method::Stored => Cow::Borrowed(self.zip.raw_data(&e)?),
+                    _ => self.zip.read(&e)?,
+                };
+                return Ok((name, data));
             }
         }
         Err(HapError::NoEntryModule)
@@ -231,7 +238,7 @@ impl<'a> Hap<'a> {
         let index = match index_data.as_deref().map(ResIndex::parse) {
             Some(Ok(i)) => Some(i),
             Some(Err(e)) => {
-                warnings.push(format!("resources.index: {e}"));
+                warnings.push(e.to_string());
                 None
             }
             None => None,
@@ -485,21 +492,19 @@ impl<'a> Hap<'a> {
         // An .app: the entry module's facts are the app's.
         let (info, facts) = if self.format == Format::App {
             match self.entry_module().and_then(|(name, data)| {
-                let zip = Archive::parse(&data, &self.limits)?;
-                let inner = Hap::from_archive(zip, &self.limits)?;
+                let named = |e: HapError| json_error(&name, e);
+                let zip = Archive::parse(&data, &self.limits).map_err(|e| named(e.into()))?;
+                let inner = Hap::from_archive(zip, &self.limits).map_err(named)?;
                 let mut w = Vec::new();
                 let mut facts = inner.module_facts(&mut w);
                 warnings.extend(w.into_iter().map(|m| format!("{name}: {m}")));
-                if let Some(IconChoice::Raster(p)) = &mut facts.icon {
-                    *p = format!("{name}!{p}");
-                }
                 // Icon sizes are read from the module, so report it here.
                 facts.icon_report = facts.icon.as_ref().map(|c| {
-                    let mut rep = inner.icon_report(c, &mut Vec::new());
+                    let mut w = Vec::new();
+                    let mut rep = inner.icon_report(c, &mut w);
+                    warnings.extend(w.into_iter().map(|m| format!("{name}: {m}")));
                     if let Some(p) = &mut rep.path {
-                        if !p.contains('!') {
-                            *p = format!("{name}!{p}");
-                        }
+                        *p = format!("{name}!{p}");
                     }
                     if let Some(l) = &mut rep.layered {
                         l.path = format!("{name}!{}", l.path);
@@ -590,7 +595,7 @@ impl<'a> Hap<'a> {
 
         r.signers = self.signers(&mut warnings);
         r.signing_block = self.block_report();
-        if self.block.is_none() {
+        if self.block.is_none() && !self.block_damaged {
             warnings.push("not signed: the package has no HarmonyOS signing block".into());
         }
         let profile = self

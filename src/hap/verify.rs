@@ -75,11 +75,12 @@ pub fn verify(hap: &Hap<'_>, release: Option<crate::Release<'_>>) -> Verificatio
     out.hap_scheme = Some(hap.block.as_ref().map_or("none", |b| b.magic.scheme()));
     let zip = hap.archive();
     let Some(block) = &hap.block else {
-        err(
-            "HAP_NO_SIGNATURE",
-            "no HarmonyOS signing block before the central directory".into(),
-            &mut out,
-        );
+        let why = if hap.block_damaged {
+            "the signing block before the central directory does not read (inspect says why)"
+        } else {
+            "no HarmonyOS signing block before the central directory"
+        };
+        err("HAP_NO_SIGNATURE", why.into(), &mut out);
         return out;
     };
     let Some(sig) = block.get(SubBlockType::Signature) else {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[command(
     name = "apkinfo",
     version,
-    about = "Read app packages (APK, .aab, .apks/.xapk/.apkm split sets, IPA) and report package name, version, label, icon, permissions and who signed them.",
+    about = "Read app packages (APK, .aab, .apks/.xapk/.apkm split sets, IPA, HarmonyOS .hap/.hsp/.app) and report package name, version, label, icon, permissions and who signed them.",
     after_help = "`apkinfo FILE...` is short for `apkinfo inspect FILE...`.\n\n\
 Exit status: 0 all files read (and, for check, all match); 1 check found a mismatch;\n2 a file could not be read (the others are still reported) or bad usage."
 )]
@@ -27,20 +27,21 @@ pub struct Cli {
 pub enum Command {
     /// Report what each package says about itself (the default command).
     Inspect(InspectArgs),
-    /// Print the decoded AndroidManifest.xml as XML text (an .aab's or a set's base).
+    /// Print the decoded AndroidManifest.xml as XML text (an .aab's or a set's base);
+    /// an IPA's Info.plist; a HarmonyOS module's module.json / config.json.
     Manifest(FileArg),
     /// Write the package's icon as a PNG file.
     Icon(IconArgs),
     /// Compare packages with what was filed (APP备案); exit 1 on any mismatch.
     Check(CheckArgs),
     /// Verify APK signatures as Android would (every APK of a split set; an .aab's
-    /// JAR signature); exit 1 when one does not verify.
+    /// JAR signature) and HarmonyOS signing blocks; exit 1 when one does not verify.
     Verify(VerifyArgs),
 }
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "The SDK range defaults to the manifest's minSdkVersion..∞, as apksigner's.\nExit status: 0 all verified; 1 a package does not verify; 2 a file could not be read."
+    after_help = "The SDK range defaults to the manifest's minSdkVersion..∞, as apksigner's (Android only).\nExit status: 0 all verified; 1 a package does not verify; 2 a file could not be read."
 )]
 pub struct VerifyArgs {
     /// One JSON object per file: {path, verified, schemes, errors, warnings, signers, min_sdk, max_sdk}.
@@ -94,7 +95,7 @@ pub struct InspectArgs {
     /// Also digest the whole file: MD5, SHA-1, SHA-256 (adds `file`).
     #[arg(long)]
     pub hashes: bool,
-    /// Packages, or folders to search for .apk/.aab/.apks/.xapk/.apkm/.ipa files
+    /// Packages, or folders to search for .apk/.aab/.apks/.xapk/.apkm/.ipa/.hap/.hsp/.app files
     /// (a folder holding base.apk and split_*.apk is read as one split set).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,

@@ -8,7 +8,9 @@ use std::sync::mpsc;
 const IDSIG_MAX: u64 = 64 << 20;
 
 /// Extensions picked up when a folder is given.
-const EXTENSIONS: [&str; 6] = ["apk", "ipa", "aab", "apks", "xapk", "apkm"];
+const EXTENSIONS: [&str; 9] = [
+    "apk", "ipa", "aab", "apks", "xapk", "apkm", "hap", "hsp", "app",
+];
 
 /// Most APK files read from one split folder.
 const MAX_SPLIT_FILES: usize = 2048;
