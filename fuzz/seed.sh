@@ -68,6 +68,7 @@ for f in $(small $F/harmony $F/hostile -name '*.hap' -o -name '*.hsp' -o -name '
         case $m in resources.index) put "$tmp" resindex "$b.index" ;; *) put "$tmp" hap "$b.$m" ;; esac
     done
 done
+for f in $F/resindex/*.index; do put "$f" resindex "$(basename "$f")"; done
 for f in $(small $F/signing -name '*.idsig'); do put "$f" signing_block "$(basename "$f")"; done
 for f in $F/keys/*.der $F/keys/ios/*.der; do put "$f" pkcs7_x509 "$(basename "$f")"; done
 for f in $F/ios/profiles/*; do put "$f" plist_profile "$(basename "$f")"; done

@@ -147,6 +147,8 @@ pub fn verify(hap: &Hap<'_>, release: Option<crate::Release<'_>>) -> Verificatio
 
     // 3. The signature, by the leaf the SignerInfo names.
     let mut sig_ok = false;
+    // Listed only when the whole package verifies, as for APKs.
+    let mut signer_cert = None;
     match sd.signers.first() {
         None => err("HAP_SIGNATURE_MALFORMED", "no SignerInfo".into(), &mut out),
         Some(si) => match sd.certificate_of(si) {
@@ -158,7 +160,7 @@ pub fn verify(hap: &Hap<'_>, release: Option<crate::Release<'_>>) -> Verificatio
             Some(leaf) => match signer::verify(si, leaf, content, false, true) {
                 Ok(()) => {
                     sig_ok = true;
-                    out.signers.push(cert::describe_lenient(leaf).0);
+                    signer_cert = Some(cert::describe_lenient(leaf).0);
                 }
                 Err(e) => err(
                     "HAP_SIGNATURE_DID_NOT_VERIFY",
@@ -212,7 +214,7 @@ pub fn verify(hap: &Hap<'_>, release: Option<crate::Release<'_>>) -> Verificatio
                         ));
                     }
                 }
-                if let (Some(pc), Some(leaf)) = (&profile.report.certificate, out.signers.first()) {
+                if let (Some(pc), Some(leaf)) = (&profile.report.certificate, &signer_cert) {
                     if pc.sha256 != leaf.sha256 {
                         out.warnings.push(format!(
                             "the profile's certificate ({}) is not the signing certificate ({})",
@@ -224,6 +226,9 @@ pub fn verify(hap: &Hap<'_>, release: Option<crate::Release<'_>>) -> Verificatio
         },
     }
     out.verified = digest_ok && sig_ok && out.errors.is_empty();
+    if out.verified {
+        out.signers.extend(signer_cert);
+    }
     out.schemes = SchemesVerified {
         hap: out.verified,
         ..SchemesVerified::default()

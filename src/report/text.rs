@@ -38,6 +38,10 @@ fn what_was_read(r: &Report) -> Option<String> {
         "xapk" => set("XAPK (APKPure)"),
         "apkm" => set("APKM (APKMirror)"),
         "apk-set" => set("split APK set"),
+        "app" => {
+            let modules = r.modules.as_ref().map_or(0, Vec::len);
+            format!("HarmonyOS app (.app): the entry module's facts; {modules} module(s)")
+        }
         _ => return None,
     })
 }
