@@ -746,8 +746,22 @@ fn strings(
         let text = e.text().into_owned();
         if config.is_none_or(|c| c.is_base()) {
             base = Some(text);
-        } else if let Some(locale) = config.and_then(|c| c.locale()) {
-            labels.insert(locale, text);
+        } else if let Some((c, locale)) = config.and_then(|c| Some((c, c.locale()?))) {
+            // A locale's own value beats one qualified further (dark mode,
+            // a device type) for the same locale, whatever their order.
+            let plain = c.params.iter().all(|p| {
+                matches!(
+                    p.key,
+                    resindex::KeyType::Language
+                        | resindex::KeyType::Script
+                        | resindex::KeyType::Region
+                )
+            });
+            if plain {
+                labels.insert(locale, text);
+            } else {
+                labels.entry(locale).or_insert(text);
+            }
         } else if other.is_none() {
             other = Some(text);
         }
@@ -800,4 +814,67 @@ fn icon_rank(c: &resindex::Config) -> u32 {
         return 0;
     }
     1 + c.density().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Labels from both layouts of the same index: the base value, and a
+    /// locale's own value preferred to one qualified further (zh-CN for
+    /// mobile network 460-01).
+    #[test]
+    fn labels_in_every_locale_from_both_layouts() {
+        for layout in ["v1", "v2"] {
+            let path = format!(
+                "{}/fixtures/resindex/locales-{layout}.index",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let data = std::fs::read(path).unwrap();
+            let index = ResIndex::parse(&data).unwrap();
+            let mut warnings = Vec::new();
+            let by_id = ResRef {
+                id: Some(0x0100_0000),
+                text: Some("$string:app_name".into()),
+            };
+            let (base, labels) = strings(Some(&index), &by_id, &mut warnings);
+            assert_eq!(base.as_deref(), Some("Locales"), "{layout}");
+            assert_eq!(
+                labels.get("zh-CN").map(String::as_str),
+                Some("多语言"),
+                "{layout}"
+            );
+            assert_eq!(labels.get("zh-Hant-TW").map(String::as_str), Some("多語言"));
+            assert_eq!(labels.get("es-419").map(String::as_str), Some("Idiomas"));
+            assert_eq!(
+                labels.get("en-US").map(String::as_str),
+                Some("Locales (US)")
+            );
+            assert!(warnings.is_empty(), "{warnings:?}");
+            // Without an id, the `$string:` name finds the same values.
+            let by_name = ResRef {
+                id: None,
+                text: Some("$string:app_name".into()),
+            };
+            assert_eq!(
+                strings(Some(&index), &by_name, &mut warnings),
+                (base, labels)
+            );
+            // A literal label is its own value; an id that is not there warns.
+            let literal = ResRef {
+                id: None,
+                text: Some("Plain".into()),
+            };
+            assert_eq!(
+                strings(Some(&index), &literal, &mut warnings).0.as_deref(),
+                Some("Plain")
+            );
+            let missing = ResRef {
+                id: Some(0x0100_00ff),
+                text: None,
+            };
+            assert_eq!(strings(Some(&index), &missing, &mut warnings).0, None);
+            assert_eq!(warnings.len(), 1);
+        }
+    }
 }
