@@ -492,7 +492,7 @@ fn check_fixture(d: &mut Diffs, name: &str, f: &Facts<'_>, r: &Report, release_s
             d.eq(
                 name,
                 "provisioning.certificate.sha256",
-                Some(release_sha256),
+                f.str("profile_cert_sha256").or(Some(release_sha256)),
                 p.certificate.as_ref().map(|c| c.sha256.as_str()),
             );
         }
@@ -731,9 +731,12 @@ fn profile_for_another_bundle_and_swapped_certificate_warn() {
             );
         }
 
-        // Every profile names the release certificate: a leaf that is
-        // not it (swapped-cert.hap) is warned about.
-        let swapped = f.str("cert_sha256") != Some(release_sha256.as_str());
+        // A leaf that is not the certificate the profile names
+        // (swapped-cert.hap) is warned about.
+        let named = f
+            .str("profile_cert_sha256")
+            .unwrap_or(release_sha256.as_str());
+        let swapped = f.str("cert_sha256") != Some(named);
         let cert_warnings: Vec<&String> = own
             .iter()
             .copied()

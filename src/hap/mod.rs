@@ -43,6 +43,9 @@ pub enum HapError {
     Json { path: String, msg: String },
     #[error("the .app's pack.info names no entry module that it holds")]
     NoEntryModule,
+    /// An `.app`'s module could not be read.
+    #[error("{name}: {source}")]
+    Module { name: String, source: Box<HapError> },
     #[error("the package has no icon")]
     NoIcon,
     #[error("icon {path}: {msg}")]
@@ -190,6 +193,21 @@ impl<'a> Hap<'a> {
             }
         }
         Err(HapError::NoEntryModule)
+    }
+
+    /// Run `f` on an `.app`'s entry module, opened; errors name the module.
+    fn with_entry<R>(
+        &self,
+        f: impl FnOnce(&str, &Hap<'_>) -> Result<R, HapError>,
+    ) -> Result<R, HapError> {
+        let (name, data) = self.entry_module()?;
+        let named = |e: HapError| HapError::Module {
+            name: name.clone(),
+            source: Box::new(e),
+        };
+        let zip = Archive::parse(&data, &self.limits).map_err(|e| named(e.into()))?;
+        let inner = Hap::from_archive(zip, &self.limits).map_err(named)?;
+        f(&name, &inner)
     }
 
     /// Read a file of the module (capped).
@@ -347,11 +365,10 @@ impl<'a> Hap<'a> {
     /// its foreground drawn over its background, at the background's size.
     pub fn icon_png(&self) -> Result<(Vec<u8>, String), HapError> {
         if self.format == Format::App {
-            let (name, data) = self.entry_module()?;
-            let zip = Archive::parse(&data, &self.limits)?;
-            let inner = Hap::from_archive(zip, &self.limits)?;
-            let (png, path) = inner.icon_png()?;
-            return Ok((png, format!("{name}!{path}")));
+            return self.with_entry(|name, inner| {
+                let (png, path) = inner.icon_png()?;
+                Ok((png, format!("{name}!{path}")))
+            });
         }
         let mut warnings = Vec::new();
         let choice = self
@@ -491,10 +508,7 @@ impl<'a> Hap<'a> {
         };
         // An .app: the entry module's facts are the app's.
         let (info, facts) = if self.format == Format::App {
-            match self.entry_module().and_then(|(name, data)| {
-                let named = |e: HapError| json_error(&name, e);
-                let zip = Archive::parse(&data, &self.limits).map_err(|e| named(e.into()))?;
-                let inner = Hap::from_archive(zip, &self.limits).map_err(named)?;
+            match self.with_entry(|name, inner| {
                 let mut w = Vec::new();
                 let mut facts = inner.module_facts(&mut w);
                 warnings.extend(w.into_iter().map(|m| format!("{name}: {m}")));
@@ -503,18 +517,18 @@ impl<'a> Hap<'a> {
                     let mut w = Vec::new();
                     let mut rep = inner.icon_report(c, &mut w);
                     warnings.extend(w.into_iter().map(|m| format!("{name}: {m}")));
-                    if let Some(p) = &mut rep.path {
-                        *p = format!("{name}!{p}");
-                    }
+                    // Paths in an .app name their module: `entry.hap!resources/…`.
+                    let mut paths: Vec<&mut String> = rep.path.iter_mut().collect();
                     if let Some(l) = &mut rep.layered {
-                        l.path = format!("{name}!{}", l.path);
-                        for p in [&mut l.background, &mut l.foreground].into_iter().flatten() {
-                            *p = format!("{name}!{p}");
-                        }
+                        paths.push(&mut l.path);
+                        paths.extend(l.background.iter_mut().chain(l.foreground.iter_mut()));
+                    }
+                    for p in paths {
+                        *p = format!("{name}!{p}");
                     }
                     rep
                 });
-                Ok((inner.info, facts))
+                Ok((inner.info.clone(), facts))
             }) {
                 Ok(x) => x,
                 Err(e) => {
@@ -655,10 +669,7 @@ impl<'a> Hap<'a> {
     /// its entry module's), pretty-printed.
     pub fn manifest_text(&self) -> Result<String, HapError> {
         if self.format == Format::App {
-            if let Ok((_, data)) = self.entry_module() {
-                let zip = Archive::parse(&data, &self.limits)?;
-                return Hap::from_archive(zip, &self.limits)?.manifest_text();
-            }
+            return self.with_entry(|_, inner| inner.manifest_text());
         }
         let (name, raw) = &self.description;
         let json = module::parse_json(raw).map_err(|m| json_error(name, m))?;
