@@ -41,6 +41,8 @@ pub enum HapError {
     Zip(#[from] ZipError),
     #[error("{path}: {msg}")]
     Json { path: String, msg: String },
+    #[error("not an app package: its module.json / config.json has no `app` and `module` objects (HarmonyOS) and there is no AndroidManifest.xml (Android) or Payload/ folder (iOS)")]
+    NotHap,
     #[error("the .app's pack.info names no entry module that it holds")]
     NoEntryModule,
     /// An `.app`'s module could not be read.
@@ -126,7 +128,22 @@ impl<'a> Hap<'a> {
                 None
             }
         };
-        let (format, info, description) = if let Some((raw, json)) = read_json("module.json")? {
+        // A ZIP that merely holds a `config.json` (web archives do) is not
+        // a module: a module's description has `app` and `module`.
+        let described = |(raw, json): (Vec<u8>, serde_json::Value)| {
+            (json.get("app").is_some_and(|a| a.is_object())
+                && json.get("module").is_some_and(|m| m.is_object()))
+            .then_some((raw, json))
+        };
+        let module_json = read_json("module.json")?.and_then(described);
+        let config_json = match module_json {
+            Some(_) => None,
+            None => read_json("config.json")?.and_then(described),
+        };
+        if module_json.is_none() && config_json.is_none() && pack.is_none() {
+            return Err(HapError::NotHap);
+        }
+        let (format, info, description) = if let Some((raw, json)) = module_json {
             let info = module::stage(&json);
             let format = if info.module_type.as_deref() == Some("shared") {
                 Format::Hsp
@@ -134,7 +151,7 @@ impl<'a> Hap<'a> {
                 Format::Hap
             };
             (format, info, ("module.json", raw))
-        } else if let Some((raw, json)) = read_json("config.json")? {
+        } else if let Some((raw, json)) = config_json {
             (Format::Hap, module::fa(&json), ("config.json", raw))
         } else {
             let (raw, _) = pack.clone().unwrap_or_default();
