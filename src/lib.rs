@@ -1,4 +1,4 @@
-//! apkinfo: read Android and iOS app packages and report what is inside.
+//! apkinfo: read Android, iOS and HarmonyOS app packages and report what is inside.
 #![forbid(unsafe_code)]
 #![deny(
     clippy::unwrap_used,
