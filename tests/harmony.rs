@@ -28,6 +28,10 @@ use toml::{Table, Value};
 //   openssl x509 -in leaf.pem -noout -fingerprint -sha256
 const OH_RELEASE_SHA256: &str = "8e93863fc32ee238060bf69a9b37e2608fffb21f93c862dd511cbac9f30024b5";
 const OH_RELEASE_EC_POINT: &str = "04db60e0904295b97dd9181cde39bf45f70076b1d768cf05d103a2c151219d5e5e6c4e63348627031fb0785453dd04f252344d76199cd9a0335b28bee6de42a013";
+// The P-384 test key's point (entry-p384.hap, our own key, so it may be filed):
+//   openssl x509 -in fixtures/keys/harmony/p384-app.cert.pem -noout -pubkey \
+//     | openssl ec -pubin -outform DER | tail -c 97 | xxd -p
+const P384_EC_POINT: &str = "041f36d6f7b1b56b19371cd97d3c3ea679cf529b5bef238107a4b649d760fff2274d3d0872295e4e199129cde7e61c8757abef978edf005e4f99d9ba3e596b184d114375d597651dba74a5edc036545be8d95d13d6a07b1ba5b64414792897c95c";
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/harmony")
@@ -498,14 +502,23 @@ fn check_fixture(d: &mut Diffs, name: &str, f: &Facts<'_>, r: &Report, release_s
         }
     }
 
-    // The filing: the leaf's, unless the profile is a debug one.
-    if ptype == "debug" {
-        d.eq(name, "filing (debug profile)", true, r.filing.is_none());
+    // The filing: the leaf's, unless the profile is a debug one or the leaf
+    // was issued by OpenHarmony's public test CA (keys anyone has).
+    let test_ca = f.str("signer_issuer").is_some_and(|i| {
+        i.starts_with("CN=OpenHarmony Application CA,") && i.contains("O=OpenHarmony")
+    });
+    let withheld = match ptype {
+        "debug" => Some("development-certificate"),
+        _ if test_ca => Some("test-certificate"),
+        _ => None,
+    };
+    if let Some(cause) = withheld {
+        d.eq(name, "filing (withheld)", true, r.filing.is_none());
         let w = r.filing_withheld.as_ref();
         d.eq(
             name,
             "filing_withheld.cause",
-            Some("development-certificate"),
+            Some(cause),
             w.map(|w| w.cause),
         );
         d.eq(
@@ -981,9 +994,9 @@ fn check(file: &str, package: &str, md5: &str, public_key: &str) -> (Option<i32>
 #[test]
 fn cli_check_passes_on_the_filed_values_and_fails_otherwise() {
     let facts = expect();
-    let f = Facts(&facts["entry-v1.hap"]);
+    let f = Facts(&facts["entry-p384.hap"]);
     let (pkg, md5) = (f.str("bundle_name").unwrap(), f.str("cert_md5").unwrap());
-    let (code, text) = check("entry-v1.hap", pkg, md5, OH_RELEASE_EC_POINT);
+    let (code, text) = check("entry-p384.hap", pkg, md5, P384_EC_POINT);
     assert_eq!(code, Some(0), "{text}");
     // keytool-style upper case with colons is the same MD5
     let colons: Vec<String> = md5
@@ -992,14 +1005,25 @@ fn cli_check_passes_on_the_filed_values_and_fails_otherwise() {
         .chunks(2)
         .map(|c| String::from_utf8(c.to_vec()).unwrap())
         .collect();
-    let (code, text) = check("entry-v1.hap", pkg, &colons.join(":"), OH_RELEASE_EC_POINT);
+    let (code, text) = check("entry-p384.hap", pkg, &colons.join(":"), P384_EC_POINT);
     assert_eq!(code, Some(0), "{text}");
 
     let mut wrong = md5.to_string();
     wrong.replace_range(31..32, if md5.ends_with('0') { "1" } else { "0" });
-    let (code, text) = check("entry-v1.hap", pkg, &wrong, OH_RELEASE_EC_POINT);
+    let (code, text) = check("entry-p384.hap", pkg, &wrong, P384_EC_POINT);
     assert_eq!(code, Some(1), "a wrong MD5: {text}");
     assert!(text.contains("signature_md5"), "names the field: {text}");
+
+    // OpenHarmony's public test certificate is not to be filed either, even
+    // when the filed values are exactly its own.
+    let v1 = Facts(&facts["entry-v1.hap"]);
+    let (code, text) = check(
+        "entry-v1.hap",
+        v1.str("bundle_name").unwrap(),
+        v1.str("cert_md5").unwrap(),
+        OH_RELEASE_EC_POINT,
+    );
+    assert_eq!(code, Some(1), "test certificate: {text}");
 
     // A debug profile's certificate is not to be filed: nothing matches.
     let layered = Facts(&facts["entry-layered.hap"]);

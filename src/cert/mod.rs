@@ -22,7 +22,6 @@ pub enum CertError {
     Parse { len: usize, msg: String },
 }
 
-/// Lowercase hex, no separators.
 /// The Android SDK's debug certificate (`~/.android/debug.keystore`, made by
 /// the build tools): `CN=Android Debug, O=Android, C=US`. A package signed
 /// with it is a debug build.
@@ -46,6 +45,22 @@ pub fn is_apple_development(c: &Cert) -> bool {
     })
 }
 
+/// A certificate issued by OpenHarmony's public test CA ("OpenHarmony
+/// Application CA" / "… Root CA", `O=OpenHarmony`), or that CA itself: its
+/// keys ship with the SDK (`OpenHarmony.p12`, password 123456), so anyone
+/// can sign with it and it identifies nobody.
+pub fn is_openharmony_test(c: &Cert) -> bool {
+    let ours = |name: &str| {
+        let parts: Vec<&str> = name.split(", ").collect();
+        parts.contains(&"O=OpenHarmony")
+            && parts
+                .iter()
+                .any(|p| p.starts_with("CN=OpenHarmony Application") && p.ends_with("CA"))
+    };
+    ours(&c.issuer) || ours(&c.subject)
+}
+
+/// Lowercase hex, no separators.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len().saturating_mul(2));

@@ -672,12 +672,20 @@ impl<'a> Hap<'a> {
             .as_ref()
             .map(|c| Filing::from_cert("harmonyos", r.package.clone(), c));
         r.warnings = warnings;
-        if let (true, Some(leaf)) = (debug, leaf) {
-            r.withhold_filing(
-                "development-certificate",
-                leaf.sha256,
-                DEBUG_PROFILE_NOTE.into(),
-            );
+        if let Some(leaf) = leaf {
+            if debug {
+                r.withhold_filing(
+                    "development-certificate",
+                    leaf.sha256,
+                    DEBUG_PROFILE_NOTE.into(),
+                );
+            } else if cert::is_openharmony_test(&leaf) {
+                r.withhold_filing(
+                    "test-certificate",
+                    leaf.sha256,
+                    OPENHARMONY_TEST_NOTE.into(),
+                );
+            }
         }
         r
     }
@@ -696,6 +704,10 @@ impl<'a> Hap<'a> {
 
 /// Why the filing block is withheld for a package signed under a debug profile.
 pub const DEBUG_PROFILE_NOTE: &str = "signed under a debug profile: its development certificate is not the one to file; file the release certificate's public key and fingerprint (the distribution certificate of your AppGallery Connect release profile), read from a release-signed package";
+
+/// Why the filing block is withheld for a package signed under
+/// OpenHarmony's public test CA.
+pub const OPENHARMONY_TEST_NOTE: &str = "signed with a certificate of OpenHarmony's public test CA (its keys ship with the SDK, so it identifies nobody): not the one to file; file the release certificate's public key and fingerprint (the distribution certificate of your AppGallery Connect release profile), read from a release-signed package";
 
 #[derive(Debug, Default)]
 struct ModuleFacts {

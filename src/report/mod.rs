@@ -295,7 +295,8 @@ pub struct Signer {
 pub struct FilingWithheld {
     /// "upload-key" (an .aab), "debug-certificate" (Android's debug key),
     /// "development-certificate" (an Apple development certificate, or the
-    /// certificate of a HarmonyOS debug profile).
+    /// certificate of a HarmonyOS debug profile), "test-certificate" (issued
+    /// by OpenHarmony's public test CA).
     pub cause: &'static str,
     /// SHA-256 of the certificate that is not to be filed.
     pub certificate_sha256: String,
@@ -310,6 +311,7 @@ impl FilingWithheld {
             "upload-key" => "this bundle's upload key",
             "debug-certificate" => "this package's debug certificate",
             "development-certificate" => "this app's development certificate",
+            "test-certificate" => "a public test certificate",
             _ => "this package's certificate",
         }
     }

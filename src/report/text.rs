@@ -273,6 +273,7 @@ fn filing(out: &mut String, r: &Report) {
             "upload-key" => "an .aab",
             "debug-certificate" => "a debug build",
             "development-certificate" => "a development build",
+            "test-certificate" => "a test-signed build",
             _ => "this package",
         };
         let _ = writeln!(out, "  ── APP备案 filing: no value from {from}");
