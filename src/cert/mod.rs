@@ -133,6 +133,26 @@ pub fn describe_noting(raw: &[u8], warnings: &mut Vec<String>) -> Cert {
     c
 }
 
+/// The signer of a PKCS#7 signature: its leaf, and every other
+/// certificate the structure carries as its chain.
+pub fn signer_with_chain(
+    scheme: &'static str,
+    leaf: &[u8],
+    certificates: &[&[u8]],
+    warnings: &mut Vec<String>,
+) -> crate::report::Signer {
+    crate::report::Signer {
+        schemes: vec![scheme],
+        certificate: describe_noting(leaf, warnings),
+        chain: certificates
+            .iter()
+            .filter(|c| **c != leaf)
+            .map(|c| describe_noting(c, warnings))
+            .collect(),
+        ..crate::report::Signer::default()
+    }
+}
+
 /// RFC 4514 order (most specific first), as keytool and apksigner print names.
 fn name(n: &X509Name<'_>) -> String {
     let registry = x509_parser::objects::oid_registry();

@@ -5,25 +5,34 @@
 
 use super::pkcs7::SignerInfo;
 use crate::crypto::{self, Hash, SigAlg};
+use thiserror::Error;
 use x509_parser::asn1_rs::{Any, FromBer, Tag};
 
 /// Why a `SignerInfo` did not verify. Callers name these in their own
 /// terms (apksig's issue names for v1).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SignerError {
     /// Digest or signature algorithm we (and the platform) do not accept.
+    #[error("unsupported algorithm ({0})")]
     UnsupportedAlgorithm(String),
     /// The certificate or the signed attributes do not parse.
+    #[error("{0}")]
     Parse(String),
     /// Signed attributes without a content-type attribute.
+    #[error("signed attributes carry no content type")]
     NoContentType,
     /// Signed content type other than `data`, as a dotted OID.
+    #[error("signed content type is {0}, not data")]
     WrongContentType(String),
+    #[error("signed attributes carry no message digest")]
     NoMessageDigest,
+    #[error("several message digests in signed attributes")]
     SeveralMessageDigests,
     /// The signed message digest is not the content's.
+    #[error("signed message digest does not match the content")]
     DigestMismatch,
     /// The signature does not verify with the certificate's key.
+    #[error("signature does not verify: {0}")]
     BadSignature(String),
 }
 

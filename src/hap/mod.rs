@@ -14,6 +14,7 @@ pub mod resindex;
 pub mod signing;
 pub mod verify;
 
+use crate::apk::icon::RasterFormat;
 use crate::apk::package::{dimensions, to_png};
 use crate::cert;
 use crate::report::{
@@ -185,7 +186,9 @@ impl<'a> Hap<'a> {
     /// The bytes of an `.app`'s entry module (the first `entry` package
     /// of `pack.info` the app holds, else the first `.hap`), and its name.
     pub fn entry_module(&self) -> Result<(String, Cow<'a, [u8]>), HapError> {
-        let names: Vec<String> = self
+        // Lazily: the directory is walked only when pack.info names no
+        // entry module the app holds.
+        let names = self
             .pack
             .iter()
             .flat_map(|p| &p.packages)
@@ -196,8 +199,7 @@ impl<'a> Hap<'a> {
                     .entries()
                     .map(|e| e.name_normalized().into_owned())
                     .filter(|n| !n.contains('/') && n.ends_with(".hap")),
-            )
-            .collect();
+            );
         for name in names {
             if let Some(e) = self.zip.find(&name) {
                 // Stored (as packing tools write them): read in place at any
@@ -359,7 +361,7 @@ impl<'a> Hap<'a> {
             }
         };
         if let Some(path) = sized {
-            r.format = raster_format(path);
+            r.format = RasterFormat::from_path(path).map(RasterFormat::name);
             match self
                 .file(path, self.limits.max_entry_size)
                 .map(|d| dimensions(path, &d))
@@ -415,7 +417,7 @@ impl<'a> Hap<'a> {
                 let data = self
                     .file(&path, self.limits.max_entry_size)
                     .ok_or(HapError::NoIcon)?;
-                let png = if raster_format(&path) == Some("png") {
+                let png = if RasterFormat::from_path(&path) == Some(RasterFormat::Png) {
                     data.into_owned()
                 } else {
                     to_png(&path, &data).map_err(|e| HapError::Image {
@@ -482,18 +484,12 @@ impl<'a> Hap<'a> {
             );
             return Vec::new();
         };
-        let describe = cert::describe_noting;
-        vec![Signer {
-            schemes: vec![block.magic.scheme()],
-            certificate: describe(leaf, warnings),
-            chain: sd
-                .certificates
-                .iter()
-                .filter(|c| **c != leaf)
-                .map(|c| describe(c, warnings))
-                .collect(),
-            ..Signer::default()
-        }]
+        vec![cert::signer_with_chain(
+            block.magic.scheme(),
+            leaf,
+            &sd.certificates,
+            warnings,
+        )]
     }
 
     fn block_report(&self) -> Option<SigningBlockReport> {
@@ -726,19 +722,6 @@ enum IconChoice {
         background: Option<String>,
         foreground: Option<String>,
     },
-}
-
-fn raster_format(path: &str) -> Option<&'static str> {
-    let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".png") {
-        Some("png")
-    } else if lower.ends_with(".webp") {
-        Some("webp")
-    } else if lower.ends_with(".jpg") || lower.ends_with(".jpeg") {
-        Some("jpeg")
-    } else {
-        None
-    }
 }
 
 /// The entries a reference names: by id when the compiler wrote one, else

@@ -95,7 +95,8 @@ fn as_u64(v: &Value) -> Option<u64> {
     }
 }
 
-fn str_of(obj: &Value, key: &str) -> Option<String> {
+/// A string (or a number, as text) field of a JSON object.
+pub(super) fn str_of(obj: &Value, key: &str) -> Option<String> {
     match obj.get(key)? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

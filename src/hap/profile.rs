@@ -3,7 +3,7 @@
 //! profile JSON (`hapsigner`'s `sign-profile`), or the bare JSON when the
 //! package was signed with an unsigned profile (`profileSigned = 0`).
 
-use super::module::parse_json;
+use super::module::{parse_json, str_of as s};
 use crate::cert::{self, pkcs7};
 use crate::report::{Cert, HarmonyProfileReport};
 use serde_json::Value;
@@ -18,14 +18,6 @@ pub struct Profile<'a> {
     pub signed: Option<pkcs7::SignedData<'a>>,
     /// The JSON bytes as stored.
     pub content: &'a [u8],
-}
-
-fn s(v: &Value, key: &str) -> Option<String> {
-    match v.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 fn list(v: Option<&Value>) -> Vec<String> {

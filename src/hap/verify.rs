@@ -47,21 +47,6 @@ fn signed_digest(content: &[u8]) -> Result<(Hash, &[u8]), String> {
     Ok((hash, digest))
 }
 
-fn signer_error(what: &str, e: signer::SignerError) -> String {
-    use signer::SignerError as E;
-    let why = match e {
-        E::UnsupportedAlgorithm(m) => format!("unsupported algorithm ({m})"),
-        E::Parse(m) => m,
-        E::NoContentType => "signed attributes carry no content type".into(),
-        E::WrongContentType(o) => format!("signed content type is {o}, not data"),
-        E::NoMessageDigest => "signed attributes carry no message digest".into(),
-        E::SeveralMessageDigests => "several message digests in signed attributes".into(),
-        E::DigestMismatch => "signed message digest does not match the content".into(),
-        E::BadSignature(m) => format!("signature does not verify: {m}"),
-    };
-    format!("{what}: {why}")
-}
-
 /// Verify a module or an `.app`'s own signing block.
 pub fn verify(hap: &Hap<'_>, release: Option<crate::Release<'_>>) -> VerificationReport {
     let mut out = VerificationReport {
@@ -164,7 +149,7 @@ pub fn verify(hap: &Hap<'_>, release: Option<crate::Release<'_>>) -> Verificatio
                 }
                 Err(e) => err(
                     "HAP_SIGNATURE_DID_NOT_VERIFY",
-                    signer_error("signature", e),
+                    format!("signature: {e}"),
                     &mut out,
                 ),
             },
@@ -190,7 +175,7 @@ pub fn verify(hap: &Hap<'_>, release: Option<crate::Release<'_>>) -> Verificatio
                             if let Err(e) = signer::verify(si, c, profile.content, false, true) {
                                 err(
                                     "HAP_PROFILE_DID_NOT_VERIFY",
-                                    signer_error("profile signature", e),
+                                    format!("profile signature: {e}"),
                                     &mut out,
                                 );
                             }

@@ -510,20 +510,7 @@ impl<'a> Ipa<'a> {
             warnings.push(format!("{path}: code signature carries no certificate"));
             return (archs, Vec::new(), code_signature);
         };
-        let describe = cert::describe_noting;
-        let signer = Signer {
-            role: None,
-            sdk_ranges: BTreeMap::new(),
-            schemes: vec!["ios-codesign"],
-            certificate: describe(leaf, warnings),
-            lineage: Vec::new(),
-            chain: sd
-                .certificates
-                .iter()
-                .filter(|c| **c != leaf)
-                .map(|c| describe(c, warnings))
-                .collect(),
-        };
+        let signer = cert::signer_with_chain("ios-codesign", leaf, &sd.certificates, warnings);
         (archs, vec![signer], code_signature)
     }
 
