@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 F=../fixtures
 C=corpus
-T="zip_directory axml arsc signing_block pkcs7_x509 macho plist_profile cgbi inspect proto hap resindex"
+T="zip_directory axml arsc signing_block pkcs7_x509 macho objc plist_profile cgbi inspect proto hap resindex dex"
 shared=
 for a in "$@"; do
     case $a in
@@ -30,6 +30,7 @@ for f in $(small $F/android $F/signing $F/verify $F/hostile -name '*.apk') \
     x() { unzip -p "$f" "$1" > "$tmp" 2>/dev/null || true; put "$tmp" "$2" "$3"; }
     x AndroidManifest.xml axml "$b.manifest"
     x resources.arsc arsc "$b.arsc"
+    for m in $(grep -E '^classes[0-9]*\.dex$' <<<"$names" || true); do x "$m" dex "$b.$m"; done
     for m in $(grep -E '^META-INF/[^/]*\.(RSA|EC|DSA)$' <<<"$names" || true); do
         x "$m" pkcs7_x509 "$b.$(basename "$m")"
     done
@@ -40,6 +41,7 @@ for f in $(small $F/android $F/signing $F/verify $F/hostile -name '*.apk') \
     for m in $(grep -E '^Payload/[^/]+\.app/[^/]+$' <<<"$names" \
                | grep -vE '\.(png|plist|mobileprovision|car|strings|nib|storyboardc|json)$' | tr ' ' '?' || true); do
         x "$m" macho "$b.$(basename "$m" | tr '?' _)"
+        put "$tmp" objc "$b.$(basename "$m" | tr '?' _)"
     done
     for m in $(grep -E '(Info\.plist|\.strings|\.mobileprovision)$' <<<"$names" | tr ' ' '?' || true); do
         x "$m" plist_profile "$b.$(tr '/?' __ <<<"$m")"

@@ -28,6 +28,7 @@ pub mod bytes;
 pub mod cert;
 pub mod check;
 pub mod crypto;
+pub mod dex;
 pub mod digest;
 pub mod hap;
 pub mod ipa;
@@ -35,6 +36,7 @@ pub mod limits;
 pub mod md5;
 pub mod proto;
 pub mod report;
+pub mod sdk;
 pub mod zip;
 
 pub use limits::Limits;
@@ -91,6 +93,9 @@ pub struct Options<'a> {
     pub verify: bool,
     /// Add MD5/SHA-1/SHA-256 of the whole file under `file`.
     pub hashes: bool,
+    /// Look for third-party SDKs and packers (reads every DEX file, the
+    /// manifest's components, native libraries; iOS frameworks and classes).
+    pub scan: bool,
     /// SDK range for verification (default: the manifest's minSdkVersion..∞).
     pub min_sdk: Option<u32>,
     pub max_sdk: Option<u32>,
@@ -103,6 +108,7 @@ impl std::fmt::Debug for Options<'_> {
         f.debug_struct("Options")
             .field("verify", &self.verify)
             .field("hashes", &self.hashes)
+            .field("scan", &self.scan)
             .field("min_sdk", &self.min_sdk)
             .field("max_sdk", &self.max_sdk)
             .field("release", &self.release.is_some())
@@ -258,13 +264,32 @@ impl<'a> Package<'a> {
             Package::Apk(apk) => apk.report(path, idsig),
             Package::Bundle(b) => b.report(path),
             Package::Set(s) => s.report(path)?,
-            Package::Ipa(ipa) => return Ok(ipa.report(path)),
+            Package::Ipa(ipa) => ipa.report(path),
             Package::Hap(h) => h.report(path),
         };
-        if opts.verify {
+        if opts.scan {
+            let (found, stats) = sdk::scan(self, &self.limits());
+            r.sdks = Some(found.sdks);
+            r.libraries = Some(found.libraries);
+            r.packer = Some(found.packer);
+            r.scan = Some(stats);
+            r.warnings.extend(found.warnings);
+        }
+        if opts.verify && !matches!(self, Package::Ipa(_)) {
             r.verification = Some(self.verify(idsig, opts)?);
         }
         Ok(r)
+    }
+
+    /// The limits the package was opened with.
+    pub fn limits(&self) -> Limits {
+        match self {
+            Package::Apk(apk) => *apk.zip.limits(),
+            Package::Bundle(b) => *b.base.zip.limits(),
+            Package::Set(s) => *s.limits(),
+            Package::Ipa(ipa) => *ipa.zip.limits(),
+            Package::Hap(h) => *h.archive().limits(),
+        }
     }
 
     /// The signature verdict over `opts`' SDK range: apksig's rules for an

@@ -2,6 +2,7 @@
 //! JSON beside it (`x.apk`, `x.ipa`, `x.aab`, `x.apks`, `x.xapk`, `x.apkm`,
 //! `x.hap`, `x.hsp`, `x.app` →
 //! `x.json`; a split folder `x/` holding `base.apk` → `x.json`).
+//! Packages under `fixtures/sdk/` are inspected with `--scan` (SDKs, packers).
 //! `APKINFO_BLESS=1 cargo test` rewrites the goldens from the current output;
 //! review the diff before committing.
 
@@ -61,7 +62,11 @@ fn actual(path: &Path) -> String {
         apkinfo::inspect_files(&rel, named, &apkinfo::Options::default(), &limits)
     } else {
         let data = std::fs::read(path).unwrap();
-        apkinfo::inspect(&rel, &data, &limits)
+        let opts = apkinfo::Options {
+            scan: rel.starts_with("fixtures/sdk/"),
+            ..apkinfo::Options::default()
+        };
+        apkinfo::inspect_opts(&rel, &data, None, &opts, &limits)
     };
     let value = match result {
         Ok(r) => serde_json::to_value(r).unwrap(),

@@ -96,7 +96,7 @@ fn check_all(files: &[PathBuf]) -> Vec<String> {
             &["verify"][..],
             &["icon"][..],
             &["manifest"][..],
-            &["inspect", "--verify", "--hashes"][..],
+            &["inspect", "--verify", "--hashes", "--scan"][..],
         ] {
             match run(args, f) {
                 Ok(t) if t > slowest.0 => slowest = (t, f.clone()),
@@ -126,6 +126,7 @@ fn hostile_fixtures_and_fuzz_regressions_under_limits() {
     files_under(&root.join("fixtures/bundles"), &mut files);
     files_under(&root.join("fixtures/sets"), &mut files);
     files_under(&root.join("fixtures/harmony"), &mut files);
+    files_under(&root.join("fixtures/sdk"), &mut files);
     // A split folder is read as one package too.
     files.push(root.join("fixtures/sets/split-folder"));
     let failures = check_all(&files);
@@ -156,7 +157,7 @@ fn corpus_files_under_limits() {
     let mut failures = Vec::new();
     let mut slowest = (Duration::ZERO, PathBuf::new());
     for f in &files {
-        match run(&["inspect", "--json", "--verify"], f) {
+        match run(&["inspect", "--json", "--verify", "--scan"], f) {
             Ok(t) if t > slowest.0 => slowest = (t, f.clone()),
             Ok(_) => {}
             Err(e) => failures.push(format!("{}: {e}", f.display())),
@@ -244,9 +245,20 @@ fn fuzz_regressions_replay_in_process() {
         }
         let _ = apkinfo::cert::pkcs7::parse(&data);
         let _ = apkinfo::ipa::macho::read(&mut &data[..]);
+        let opts = apkinfo::ipa::macho::ReadOptions {
+            objc_classnames: true,
+        };
+        let _ = apkinfo::ipa::macho::read_with(&mut &data[..], &opts);
+        if let Ok(dex) = apkinfo::dex::Dex::parse(&data) {
+            let _ = dex.classes().count() + dex.strings().count();
+        }
         let _ = apkinfo::ipa::profile::read(&data, &mut Vec::new());
         let _ = apkinfo::ipa::cgbi::to_standard_png(&data);
-        let _ = apkinfo::inspect("regression", &data, &limits);
+        let scan = apkinfo::Options {
+            scan: true,
+            ..apkinfo::Options::default()
+        };
+        let _ = apkinfo::inspect_opts("regression", &data, None, &scan, &limits);
         let _ = apkinfo::verify(&data, None, None, None, &limits);
         let took = start.elapsed();
         assert!(took < DEADLINE, "{}: {took:?}", f.display());

@@ -438,6 +438,14 @@ pub(crate) fn to_png(path: &str, data: &[u8]) -> Result<Vec<u8>, ApkError> {
 }
 
 impl Apk<'_> {
+    /// The manifest's elements `keep` accepts (the SDK scan reads
+    /// components and meta-data, which [`Apk::manifest`] leaves out).
+    pub(crate) fn manifest_with(&self, keep: &dyn Fn(&str) -> bool) -> Option<XmlTree> {
+        read_manifest_with(&self.zip, self.layout, &self.limits, keep)
+            .ok()
+            .flatten()
+    }
+
     /// The manifest as XML text; references are shown by name when the
     /// resource table knows them (`@string/app_name`), else as `@0x7f…`.
     pub fn manifest_xml(&self) -> String {

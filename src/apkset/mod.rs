@@ -163,6 +163,11 @@ pub struct ApkSet<'a> {
 }
 
 impl<'a> ApkSet<'a> {
+    /// The limits the set was opened with.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Open a set held in a ZIP container (`.apks`, `.xapk`, `.apkm`, or a
     /// ZIP of `base.apk` and splits).
     pub fn from_archive(

@@ -1,5 +1,7 @@
 //! Mach-O executables, thin or fat, and their embedded code signature
-//! (`LC_CODE_SIGNATURE` → SuperBlob → CodeDirectory, entitlements, CMS).
+//! (`LC_CODE_SIGNATURE` → SuperBlob → CodeDirectory, entitlements, CMS); also
+//! the dylibs each slice loads, its `LC_ENCRYPTION_INFO` and, when asked, the
+//! Objective-C class names of `__TEXT,__objc_classname`.
 //!
 //! Layouts from `<mach-o/loader.h>`, `<mach-o/fat.h>` and `cs_blobs.h`. Mach-O
 //! headers are little-endian on every Apple target we read; the fat header and
@@ -13,6 +15,20 @@ const FAT_MAGIC_64: u32 = 0xcafe_babf;
 const MH_MAGIC: u32 = 0xfeed_face;
 const MH_MAGIC_64: u32 = 0xfeed_facf;
 const LC_CODE_SIGNATURE: u32 = 0x1d;
+const LC_SEGMENT: u32 = 0x1;
+const LC_SEGMENT_64: u32 = 0x19;
+const LC_LOAD_DYLIB: u32 = 0xc;
+const LC_LOAD_WEAK_DYLIB: u32 = 0x8000_0018;
+const LC_REEXPORT_DYLIB: u32 = 0x8000_001f;
+const LC_LAZY_LOAD_DYLIB: u32 = 0x20;
+const LC_LOAD_UPWARD_DYLIB: u32 = 0x8000_0023;
+const LC_ENCRYPTION_INFO: u32 = 0x21;
+const LC_ENCRYPTION_INFO_64: u32 = 0x2c;
+const OBJC_CLASSNAME: &[u8] = b"__objc_classname";
+/// Largest `__objc_classname` section read (a big app's is a few hundred KiB).
+pub const MAX_OBJC_SECTION: usize = 16 << 20;
+/// Most class names [`objc_classnames`] yields.
+pub const MAX_OBJC_CLASSES: usize = 1 << 20;
 /// Bound on fat slices and load commands looked at.
 const MAX_SLICES: usize = 16;
 const MAX_LOAD_COMMANDS: usize = 4096;
@@ -182,18 +198,125 @@ pub struct OwnedSignature {
     pub cms: Option<Vec<u8>>,
 }
 
-/// One architecture: its name and code signature.
+/// One architecture: its name, code signature, dylibs, encryption and class names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SliceInfo {
     pub arch: String,
     pub signature: Option<OwnedSignature>,
+    /// Install names from `LC_LOAD_DYLIB`, `LC_LOAD_WEAK_DYLIB`, `LC_REEXPORT_DYLIB`,
+    /// `LC_LAZY_LOAD_DYLIB` and `LC_LOAD_UPWARD_DYLIB`, in load-command order, e.g.
+    /// `@rpath/AlipaySDK.framework/AlipaySDK`, `/usr/lib/libz.1.dylib`. A command
+    /// whose name offset lies outside it, or whose name is empty, is left out.
+    pub dylibs: Vec<Dylib>,
+    /// The first `LC_ENCRYPTION_INFO` / `LC_ENCRYPTION_INFO_64`, when present.
+    pub encryption: Option<EncryptionInfo>,
+    /// The class names, when asked for and readable; see `objc`.
+    pub objc_classnames: Option<Vec<String>>,
+    /// Whether the class names were read, and why not.
+    pub objc: ObjcState,
+}
+
+/// A dynamic library a slice loads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Dylib {
+    /// The install name, lossy UTF-8.
+    pub name: String,
+    pub kind: DylibKind,
+}
+
+/// Which load command named a [`Dylib`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DylibKind {
+    /// `LC_LOAD_DYLIB`
+    Load,
+    /// `LC_LOAD_WEAK_DYLIB`
+    Weak,
+    /// `LC_REEXPORT_DYLIB`
+    Reexport,
+    /// `LC_LAZY_LOAD_DYLIB`
+    Lazy,
+    /// `LC_LOAD_UPWARD_DYLIB`
+    Upward,
+}
+
+/// `LC_ENCRYPTION_INFO(_64)`: offsets are relative to the slice. `cryptid != 0`
+/// means the range is still FairPlay-encrypted (an App Store download).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EncryptionInfo {
+    pub cryptoff: u32,
+    pub cryptsize: u32,
+    pub cryptid: u32,
+}
+
+impl EncryptionInfo {
+    /// Whether `[offset, offset + size)` (slice-relative) lies in the encrypted range.
+    pub fn encrypts(&self, offset: u64, size: u64) -> bool {
+        let start = u64::from(self.cryptoff);
+        let end = start + u64::from(self.cryptsize);
+        self.cryptid != 0 && size != 0 && offset < end && start < offset.saturating_add(size)
+    }
+}
+
+/// Whether a slice's `__objc_classname` was read.
+///
+/// In a fat file the names are read from the first slice (in file order) whose
+/// section could be read; every slice before it says why its own could not
+/// (`Absent`, `Encrypted`, `Unreadable`), every slice after it says `NotAsked`.
+/// So the names are `slices.iter().find_map(|s| s.objc_classnames.as_ref())`,
+/// and when that is `None` the first state other than `NotAsked` says why.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ObjcState {
+    /// Not asked for ([`ReadOptions::objc_classnames`] off), or already read
+    /// from an earlier slice of the same fat file.
+    #[default]
+    NotAsked,
+    /// Read: `objc_classnames` is `Some` (possibly empty).
+    Read,
+    /// The slice has no `__objc_classname` section (e.g. a Swift-only or
+    /// stripped binary).
+    Absent,
+    /// `cryptid != 0` and the section lies in the encrypted range.
+    Encrypted,
+    /// The section is there but could not be read: too large, outside the file
+    /// or slice, overlapping the load commands or code signature, a malformed
+    /// segment command, or a read that the stream cannot serve.
+    Unreadable(String),
+}
+
+/// What [`read_with`] collects besides the code signature, dylibs and encryption.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Read `__TEXT,__objc_classname` of the first slice that has one (every
+    /// slice of a fat binary carries the same classes).
+    pub objc_classnames: bool,
+}
+
+/// The NUL-separated C strings of an `__objc_classname` section, lossy UTF-8,
+/// empty ones skipped, at most [`MAX_OBJC_CLASSES`]. A last string without
+/// its NUL is yielded too.
+pub fn objc_classnames(section: &[u8]) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    section
+        .split(|&b| b == 0)
+        .filter(|s| !s.is_empty())
+        .take(MAX_OBJC_CLASSES)
+        .map(String::from_utf8_lossy)
 }
 
 /// Largest code signature read (they are tens of KiB; CMS with chain included).
 const MAX_SIGNATURE: usize = 16 << 20;
 
-/// Every slice of a thin or fat Mach-O with its code signature, in file order.
+/// Every slice of a thin or fat Mach-O with its code signature, dylibs and
+/// encryption info, in file order. Same as [`read_with`] with default options.
 pub fn read(src: &mut dyn Source) -> Result<Vec<SliceInfo>, MachOError> {
+    read_with(src, &ReadOptions::default())
+}
+
+/// Every slice of a thin or fat Mach-O, in file order, with what `opts` asks for.
+///
+/// Errors are those of [`read`]: a bad header, load commands or code signature.
+/// Trouble with `__objc_classname` is never an error, it is recorded in
+/// [`SliceInfo::objc`].
+pub fn read_with(src: &mut dyn Source, opts: &ReadOptions) -> Result<Vec<SliceInfo>, MachOError> {
     let head = src
         .read(0, 4096)
         .map_err(|w| MachOError::Malformed { at: 0, what: w })?;
@@ -233,10 +356,14 @@ pub fn read(src: &mut dyn Source) -> Result<Vec<SliceInfo>, MachOError> {
     } else {
         slices.push((0, u64::MAX));
     }
-    let mut src = HeadFirst { head, src };
+    let reached = head.len() as u64;
+    let mut src = HeadFirst { head, src, reached };
     let mut out = Vec::new();
+    let mut want_objc = opts.objc_classnames;
     for (offset, size) in slices {
-        out.push(slice(&mut src, offset, size)?);
+        let s = slice(&mut src, offset, size, want_objc)?;
+        want_objc &= s.objc != ObjcState::Read;
+        out.push(s);
     }
     Ok(out)
 }
@@ -245,20 +372,48 @@ pub fn read(src: &mut dyn Source) -> Result<Vec<SliceInfo>, MachOError> {
 struct HeadFirst<'s> {
     head: Vec<u8>,
     src: &'s mut dyn Source,
+    /// End of the furthest read passed on to `src` (at least where a
+    /// [`Stream`] stands), so an optional read can be skipped instead of
+    /// failing when it would go backwards, whatever the source.
+    reached: u64,
+}
+
+impl HeadFirst<'_> {
+    /// Where `read(offset, len)` would ask `src` to start, if it asks at all.
+    fn passes_on(&self, offset: u64, len: usize) -> Option<u64> {
+        let head_len = self.head.len() as u64;
+        if offset >= head_len {
+            return Some(offset);
+        }
+        let full = self.head.len() == HEAD_LEN;
+        (full && offset.saturating_add(len as u64) > head_len).then_some(head_len)
+    }
+
+    /// Whether `read(offset, len)` is served without a backward read of `src`.
+    fn forward(&self, offset: u64, len: usize) -> bool {
+        self.passes_on(offset, len)
+            .is_none_or(|from| from >= self.reached)
+    }
+
+    fn pass_on(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, String> {
+        let out = self.src.read(offset, len)?;
+        self.reached = self.reached.max(offset.saturating_add(out.len() as u64));
+        Ok(out)
+    }
 }
 
 impl Source for HeadFirst<'_> {
     fn read(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, String> {
         let head_len = self.head.len() as u64;
         if offset >= head_len {
-            return self.src.read(offset, len);
+            return self.pass_on(offset, len);
         }
         let start = offset as usize;
         let end = start.saturating_add(len).min(self.head.len());
         let mut out = self.head.get(start..end).unwrap_or(&[]).to_vec();
         // A short head means the file ended there; a full one may continue.
         if out.len() < len && self.head.len() == HEAD_LEN {
-            out.extend(self.src.read(head_len, len - out.len())?);
+            out.extend(self.pass_on(head_len, len - out.len())?);
         }
         Ok(out)
     }
@@ -266,7 +421,20 @@ impl Source for HeadFirst<'_> {
 
 const HEAD_LEN: usize = 4096;
 
-fn slice(src: &mut dyn Source, base: u64, size: u64) -> Result<SliceInfo, MachOError> {
+/// Where a slice's `__objc_classname` lies, or why it cannot be located.
+enum ObjcPlace {
+    /// Slice-relative offset and size.
+    At(u64, u64),
+    Absent,
+    Malformed(String),
+}
+
+fn slice(
+    src: &mut HeadFirst<'_>,
+    base: u64,
+    size: u64,
+    want_objc: bool,
+) -> Result<SliceInfo, MachOError> {
     let at = usize::try_from(base).unwrap_or(usize::MAX);
     let bad = |what: String| MachOError::Malformed { at, what };
     // 28 bytes for a 32-bit header, 32 for 64-bit; read 28, then the rest.
@@ -297,6 +465,9 @@ fn slice(src: &mut dyn Source, base: u64, size: u64) -> Result<SliceInfo, MachOE
     }
     let mut at_cmd = 0usize;
     let mut sig_range = None;
+    let mut dylibs = Vec::new();
+    let mut encryption = None;
+    let mut objc_place = ObjcPlace::Absent;
     for _ in 0..ncmds {
         let (Some(cmd), Some(len)) = (le32(&cmds, at_cmd), le32(&cmds, at_cmd + 4)) else {
             return Err(bad("load command truncated".into()));
@@ -304,18 +475,67 @@ fn slice(src: &mut dyn Source, base: u64, size: u64) -> Result<SliceInfo, MachOE
         if len < 8 {
             return Err(bad(format!("load command of {len} bytes")));
         }
-        if cmd == LC_CODE_SIGNATURE {
-            let off = u64::from(le32(&cmds, at_cmd + 8).unwrap_or(0));
-            let len = le32(&cmds, at_cmd + 12).unwrap_or(0) as usize;
-            if off.saturating_add(len as u64) > size || len > MAX_SIGNATURE {
-                return Err(bad(format!(
-                    "code signature ({len} bytes at {off}) lies outside the image"
-                )));
+        // The whole command, when it lies within sizeofcmds.
+        let body = cmds.get(at_cmd..at_cmd.saturating_add(len as usize));
+        match cmd {
+            LC_CODE_SIGNATURE => {
+                let off = u64::from(le32(&cmds, at_cmd + 8).unwrap_or(0));
+                let len = le32(&cmds, at_cmd + 12).unwrap_or(0) as usize;
+                if off.saturating_add(len as u64) > size || len > MAX_SIGNATURE {
+                    return Err(bad(format!(
+                        "code signature ({len} bytes at {off}) lies outside the image"
+                    )));
+                }
+                sig_range = Some((off, len));
             }
-            sig_range = Some((off, len));
+            LC_LOAD_DYLIB | LC_LOAD_WEAK_DYLIB | LC_REEXPORT_DYLIB | LC_LAZY_LOAD_DYLIB
+            | LC_LOAD_UPWARD_DYLIB => {
+                let kind = match cmd {
+                    LC_LOAD_WEAK_DYLIB => DylibKind::Weak,
+                    LC_REEXPORT_DYLIB => DylibKind::Reexport,
+                    LC_LAZY_LOAD_DYLIB => DylibKind::Lazy,
+                    LC_LOAD_UPWARD_DYLIB => DylibKind::Upward,
+                    _ => DylibKind::Load,
+                };
+                if let Some(name) = body.and_then(dylib_name) {
+                    dylibs.push(Dylib { name, kind });
+                }
+            }
+            LC_ENCRYPTION_INFO | LC_ENCRYPTION_INFO_64 if encryption.is_none() => {
+                if let Some(b) = body {
+                    if let (Some(cryptoff), Some(cryptsize), Some(cryptid)) =
+                        (le32(b, 8), le32(b, 12), le32(b, 16))
+                    {
+                        encryption = Some(EncryptionInfo {
+                            cryptoff,
+                            cryptsize,
+                            cryptid,
+                        });
+                    }
+                }
+            }
+            // The first section found wins; else the first malformed segment speaks.
+            LC_SEGMENT | LC_SEGMENT_64 if want_objc && !matches!(objc_place, ObjcPlace::At(..)) => {
+                match objc_section(body, cmd == LC_SEGMENT_64) {
+                    Ok(Some((off, len))) => objc_place = ObjcPlace::At(off, len),
+                    Ok(None) => {}
+                    Err(what) if matches!(objc_place, ObjcPlace::Absent) => {
+                        objc_place = ObjcPlace::Malformed(what)
+                    }
+                    Err(_) => {}
+                }
+            }
+            _ => {}
         }
         at_cmd += len as usize;
     }
+    let (objc_classnames, objc) = if want_objc {
+        let cmds_end = (header_len + sizeofcmds) as u64;
+        let sig = sig_range.map(|(off, _)| off);
+        read_objc(src, base, size, cmds_end, sig, encryption, objc_place)
+    } else {
+        (None, ObjcState::NotAsked)
+    };
     let signature = match sig_range {
         Some((off, len)) => {
             let blob = src.read(base + off, len).map_err(bad)?;
@@ -336,7 +556,128 @@ fn slice(src: &mut dyn Source, base: u64, size: u64) -> Result<SliceInfo, MachOE
     Ok(SliceInfo {
         arch: arch_name(cputype, subtype),
         signature,
+        dylibs,
+        encryption,
+        objc_classnames,
+        objc,
     })
+}
+
+/// The install name of a `dylib_command` (`cmd, cmdsize, name.offset,
+/// timestamp, current_version, compatibility_version`, then the name): the
+/// bytes from `name.offset` to the first NUL or the end of the command.
+fn dylib_name(cmd: &[u8]) -> Option<String> {
+    let off = le32(cmd, 8)? as usize;
+    let rest = cmd.get(off..)?;
+    let name = rest.split(|&b| b == 0).next().unwrap_or_default();
+    (!name.is_empty()).then(|| String::from_utf8_lossy(name).into_owned())
+}
+
+/// The slice-relative offset and size of the `__objc_classname` section (in
+/// any segment) of one `LC_SEGMENT(_64)` command, `Ok(None)` when it has none,
+/// `Err` when the command (`None`: it runs past sizeofcmds) cannot hold the
+/// sections it lists.
+fn objc_section(cmd: Option<&[u8]>, wide: bool) -> Result<Option<(u64, u64)>, String> {
+    let Some(cmd) = cmd else {
+        return Err("segment command runs past the load commands".into());
+    };
+    // segment_command(_64) and section(_64) sizes, where nsects sits, and
+    // where size and offset sit in a section.
+    let (head, sect, nsects_at, size_at, off_at) = if wide {
+        (72usize, 80usize, 64usize, 40usize, 48usize)
+    } else {
+        (56, 68, 48, 36, 40)
+    };
+    let Some(nsects) = le32(cmd, nsects_at) else {
+        return Err(format!("segment command of {} bytes", cmd.len()));
+    };
+    let fits = (nsects as usize)
+        .checked_mul(sect)
+        .and_then(|n| n.checked_add(head))
+        .is_some_and(|n| n <= cmd.len());
+    if !fits {
+        return Err(format!(
+            "segment command of {} bytes lists {nsects} sections",
+            cmd.len()
+        ));
+    }
+    for i in 0..nsects as usize {
+        let at = head + i * sect;
+        let Some(s) = cmd.get(at..at + sect) else {
+            break;
+        };
+        let name = s.get(..16).unwrap_or_default();
+        let name = name.split(|&b| b == 0).next().unwrap_or_default();
+        if name != OBJC_CLASSNAME {
+            continue;
+        }
+        let size = if wide {
+            let lo = le32(s, size_at).map(u64::from);
+            let hi = le32(s, size_at + 4).map(u64::from);
+            lo.zip(hi).map(|(lo, hi)| hi << 32 | lo)
+        } else {
+            le32(s, size_at).map(u64::from)
+        };
+        let off = le32(s, off_at).map(u64::from);
+        return Ok(size.zip(off).map(|(size, off)| (off, size)));
+    }
+    Ok(None)
+}
+
+/// Read the class names at `place`, in stream order: after the load commands
+/// (`cmds_end`), before the code signature (`sig`), all slice-relative.
+fn read_objc(
+    src: &mut HeadFirst<'_>,
+    base: u64,
+    slice_size: u64,
+    cmds_end: u64,
+    sig: Option<u64>,
+    encryption: Option<EncryptionInfo>,
+    place: ObjcPlace,
+) -> (Option<Vec<String>>, ObjcState) {
+    let unreadable = |what: String| (None, ObjcState::Unreadable(what));
+    let (off, size) = match place {
+        ObjcPlace::Absent => return (None, ObjcState::Absent),
+        ObjcPlace::Malformed(what) => return unreadable(what),
+        ObjcPlace::At(off, size) => (off, size),
+    };
+    if size == 0 {
+        return (Some(Vec::new()), ObjcState::Read);
+    }
+    if encryption.is_some_and(|e| e.encrypts(off, size)) {
+        return (None, ObjcState::Encrypted);
+    }
+    let Some(len) = usize::try_from(size)
+        .ok()
+        .filter(|&n| n <= MAX_OBJC_SECTION)
+    else {
+        return unreadable(format!("__objc_classname of {size} bytes is too large"));
+    };
+    let end = off.saturating_add(size);
+    let what = format!("__objc_classname ({size} bytes at {off})");
+    if off < cmds_end {
+        return unreadable(format!("{what} overlaps the load commands"));
+    }
+    if end > slice_size {
+        return unreadable(format!("{what} runs past the slice"));
+    }
+    if sig.is_some_and(|sig| end > sig) {
+        return unreadable(format!("{what} overlaps or follows the code signature"));
+    }
+    let Some(abs) = base.checked_add(off) else {
+        return unreadable(format!("{what} lies outside the file"));
+    };
+    if !src.forward(abs, len) {
+        return unreadable(format!("{what} lies before data already read"));
+    }
+    match src.read(abs, len) {
+        Ok(data) if data.len() == len => (
+            Some(objc_classnames(&data).map(|c| c.into_owned()).collect()),
+            ObjcState::Read,
+        ),
+        Ok(_) => unreadable(format!("{what} runs past the end of the file")),
+        Err(e) => unreadable(format!("{what}: {e}")),
+    }
 }
 
 /// Parse an embedded-signature SuperBlob. `base` is its offset, for messages.
@@ -511,6 +852,455 @@ mod tests {
         assert_eq!(s, streamed);
         assert_eq!(s.len(), 2);
         assert!(s[0].signature.is_some() && s[1].signature.is_none());
+    }
+
+    const CLASSES: &[u8] = b"AlipaySDK\0WXApi\0\0TencentOAuth\0";
+
+    fn le(words: &[u32]) -> Vec<u8> {
+        words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+
+    fn name16(s: &str) -> [u8; 16] {
+        let mut n = [0u8; 16];
+        n[..s.len()].copy_from_slice(s.as_bytes());
+        n
+    }
+
+    /// A dylib_command with its name at `name_off` (24 when `None`).
+    fn lc_dylib(cmd: u32, name: &str, name_off: Option<u32>) -> Vec<u8> {
+        let mut n = name.as_bytes().to_vec();
+        n.push(0);
+        n.resize((24 + n.len()).next_multiple_of(8) - 24, 0);
+        let size = 24 + n.len() as u32;
+        let mut c = le(&[cmd, size, name_off.unwrap_or(24), 2, 0x1_0000, 0x1_0000]);
+        c.extend(n);
+        c
+    }
+
+    fn lc_encryption64(cryptoff: u32, cryptsize: u32, cryptid: u32) -> Vec<u8> {
+        le(&[LC_ENCRYPTION_INFO_64, 24, cryptoff, cryptsize, cryptid, 0])
+    }
+
+    /// LC_SEGMENT_64 `segname` with sections (sectname, offset, size).
+    fn lc_segment64(segname: &str, sects: &[(&str, u32, u64)]) -> Vec<u8> {
+        let mut c = le(&[LC_SEGMENT_64, 72 + 80 * sects.len() as u32]);
+        c.extend(name16(segname));
+        c.extend([0u8; 32]); // vmaddr vmsize fileoff filesize
+        c.extend(le(&[5, 5, sects.len() as u32, 0]));
+        for &(name, off, size) in sects {
+            c.extend(name16(name));
+            c.extend(name16(segname));
+            c.extend(0u64.to_le_bytes());
+            c.extend(size.to_le_bytes());
+            c.extend(le(&[off, 0, 0, 0, 2, 0, 0, 0]));
+        }
+        c
+    }
+
+    /// LC_SEGMENT (32-bit) `segname` with sections (sectname, offset, size).
+    fn lc_segment32(segname: &str, sects: &[(&str, u32, u32)]) -> Vec<u8> {
+        let mut c = le(&[LC_SEGMENT, 56 + 68 * sects.len() as u32]);
+        c.extend(name16(segname));
+        c.extend(le(&[0, 0, 0, 0, 5, 5, sects.len() as u32, 0]));
+        for &(name, off, size) in sects {
+            c.extend(name16(name));
+            c.extend(name16(segname));
+            c.extend(le(&[0, size, off, 0, 0, 0, 2, 0, 0]));
+        }
+        c
+    }
+
+    /// A thin image: header (64-bit unless `cputype` is 12), `cmds`, each
+    /// `data` blob at its offset, then the code signature `sig` (if any),
+    /// 16-aligned at the end with its LC_CODE_SIGNATURE last.
+    fn image(
+        cputype: u32,
+        cmds: &[Vec<u8>],
+        data: &[(usize, &[u8])],
+        sig: Option<&[u8]>,
+    ) -> Vec<u8> {
+        let wide = cputype != 12;
+        let mut all: Vec<Vec<u8>> = cmds.to_vec();
+        if sig.is_some() {
+            all.push(le(&[LC_CODE_SIGNATURE, 16, 0, 0]));
+        }
+        let sizeofcmds: usize = all.iter().map(Vec::len).sum();
+        let mut d = if wide {
+            le(&[
+                MH_MAGIC_64,
+                cputype,
+                0,
+                2,
+                all.len() as u32,
+                sizeofcmds as u32,
+                0,
+                0,
+            ])
+        } else {
+            le(&[
+                MH_MAGIC,
+                cputype,
+                9,
+                2,
+                all.len() as u32,
+                sizeofcmds as u32,
+                0,
+            ])
+        };
+        let sig_cmd = d.len() + sizeofcmds - 16;
+        d.extend(all.concat());
+        for &(at, bytes) in data {
+            assert!(at >= d.len(), "data at {at} overlaps what precedes it");
+            d.resize(at, 0);
+            d.extend_from_slice(bytes);
+        }
+        if let Some(sig) = sig {
+            d.resize(d.len().next_multiple_of(16), 0);
+            let off = d.len() as u32;
+            d[sig_cmd + 8..sig_cmd + 12].copy_from_slice(&off.to_le_bytes());
+            d[sig_cmd + 12..sig_cmd + 16].copy_from_slice(&(sig.len() as u32).to_le_bytes());
+            d.extend_from_slice(sig);
+        }
+        d
+    }
+
+    /// A fat file (FAT_MAGIC) of `slices`, each 4 KiB-aligned.
+    fn fat(slices: &[(u32, &[u8])]) -> Vec<u8> {
+        let mut off = 0x1000usize;
+        let mut head = le(&[]);
+        head.extend(FAT_MAGIC.to_be_bytes());
+        head.extend((slices.len() as u32).to_be_bytes());
+        let mut body = Vec::new();
+        for &(cputype, data) in slices {
+            for w in [cputype, 0, off as u32, data.len() as u32, 12] {
+                head.extend(w.to_be_bytes());
+            }
+            body.resize(off - 0x1000, 0);
+            body.extend_from_slice(data);
+            off = (0x1000 + body.len()).next_multiple_of(0x1000);
+        }
+        head.resize(0x1000, 0);
+        head.extend(body);
+        head
+    }
+
+    const OBJC: ReadOptions = ReadOptions {
+        objc_classnames: true,
+    };
+
+    /// `read_with` over `&[u8]` and over a `Stream`, which must agree.
+    fn both(d: &[u8], opts: &ReadOptions) -> Result<Vec<SliceInfo>, MachOError> {
+        let in_place = read_with(&mut &d[..], opts);
+        let streamed = read_with(&mut Stream::new(d), opts);
+        assert_eq!(in_place, streamed);
+        in_place
+    }
+
+    /// dylibs + `__TEXT` with `__text` and `__objc_classname` at 0x2000 + `enc`.
+    fn rich(enc: Option<Vec<u8>>, sig: Option<&[u8]>) -> Vec<u8> {
+        let mut cmds = vec![
+            lc_segment64("__PAGEZERO", &[]),
+            lc_segment64(
+                "__TEXT",
+                &[
+                    ("__text", 0x1000, 8),
+                    ("__objc_classname", 0x2000, CLASSES.len() as u64),
+                ],
+            ),
+            lc_dylib(LC_LOAD_DYLIB, "/usr/lib/libz.1.dylib", None),
+            lc_dylib(
+                LC_LOAD_WEAK_DYLIB,
+                "@rpath/AlipaySDK.framework/AlipaySDK",
+                None,
+            ),
+            lc_dylib(LC_REEXPORT_DYLIB, "/usr/lib/libc++.1.dylib", None),
+            lc_dylib(LC_LAZY_LOAD_DYLIB, "/usr/lib/libsqlite3.dylib", None),
+            lc_dylib(LC_LOAD_UPWARD_DYLIB, "@rpath/Up.framework/Up", None),
+        ];
+        cmds.extend(enc);
+        image(
+            0x0100_000c,
+            &cmds,
+            &[
+                (0x1000, &[0xc0, 0x03, 0x5f, 0xd6, 0, 0, 0, 0]),
+                (0x2000, CLASSES),
+            ],
+            sig,
+        )
+    }
+
+    fn names(s: &SliceInfo) -> Vec<&str> {
+        s.objc_classnames
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn dylibs_encryption_and_classnames_thin64() {
+        let sb = superblob();
+        let d = rich(Some(lc_encryption64(0x1000, 0x2000, 0)), Some(&sb));
+        let s = both(&d, &OBJC).unwrap();
+        assert_eq!(s.len(), 1);
+        let s = &s[0];
+        let dylibs: Vec<(&str, DylibKind)> =
+            s.dylibs.iter().map(|d| (d.name.as_str(), d.kind)).collect();
+        assert_eq!(
+            dylibs,
+            [
+                ("/usr/lib/libz.1.dylib", DylibKind::Load),
+                ("@rpath/AlipaySDK.framework/AlipaySDK", DylibKind::Weak),
+                ("/usr/lib/libc++.1.dylib", DylibKind::Reexport),
+                ("/usr/lib/libsqlite3.dylib", DylibKind::Lazy),
+                ("@rpath/Up.framework/Up", DylibKind::Upward),
+            ]
+        );
+        assert_eq!(
+            s.encryption,
+            Some(EncryptionInfo {
+                cryptoff: 0x1000,
+                cryptsize: 0x2000,
+                cryptid: 0
+            })
+        );
+        assert_eq!(s.objc, ObjcState::Read);
+        assert_eq!(names(s), ["AlipaySDK", "WXApi", "TencentOAuth"]);
+        let cd = s
+            .signature
+            .as_ref()
+            .unwrap()
+            .code_directory
+            .as_ref()
+            .unwrap();
+        assert_eq!(cd.identifier.as_deref(), Some("com.example"));
+
+        // Not asked: everything else the same.
+        let plain = both(&d, &ReadOptions::default()).unwrap();
+        assert_eq!(plain, read(&mut d.as_slice()).unwrap());
+        assert_eq!(plain[0].objc, ObjcState::NotAsked);
+        assert_eq!(plain[0].objc_classnames, None);
+        assert_eq!(plain[0].dylibs, s.dylibs);
+        assert_eq!(plain[0].signature, s.signature);
+
+        // No section at all; no encryption command.
+        let bare = image(
+            0x0100_000c,
+            &[lc_segment64("__TEXT", &[("__text", 0x100, 4)])],
+            &[],
+            None,
+        );
+        let s = both(&bare, &OBJC).unwrap();
+        assert_eq!(
+            (s[0].objc.clone(), s[0].encryption),
+            (ObjcState::Absent, None)
+        );
+        // An empty section reads as no names.
+        let empty = image(
+            0x0100_000c,
+            &[lc_segment64("__TEXT", &[("__objc_classname", 0, 0)])],
+            &[],
+            None,
+        );
+        let s = both(&empty, &OBJC).unwrap();
+        assert_eq!(s[0].objc, ObjcState::Read);
+        assert_eq!(s[0].objc_classnames, Some(Vec::new()));
+    }
+
+    #[test]
+    fn encrypted_section_is_not_read() {
+        let sb = superblob();
+        let d = rich(Some(lc_encryption64(0x1000, 0x2000, 1)), Some(&sb));
+        let s = both(&d, &OBJC).unwrap();
+        assert_eq!(s[0].objc, ObjcState::Encrypted);
+        assert_eq!(s[0].objc_classnames, None);
+        assert_eq!(s[0].encryption.unwrap().cryptid, 1);
+        assert!(s[0].signature.is_some());
+        // Encrypted, but the range ends where the section starts.
+        let d = rich(Some(lc_encryption64(0x1000, 0x1000, 1)), Some(&sb));
+        assert_eq!(both(&d, &OBJC).unwrap()[0].objc, ObjcState::Read);
+        // 32-bit LC_ENCRYPTION_INFO.
+        let d = rich(Some(le(&[LC_ENCRYPTION_INFO, 20, 0x2000, 4, 1])), None);
+        let s = both(&d, &OBJC).unwrap();
+        assert_eq!(s[0].objc, ObjcState::Encrypted);
+        assert_eq!(
+            s[0].encryption,
+            Some(EncryptionInfo {
+                cryptoff: 0x2000,
+                cryptsize: 4,
+                cryptid: 1
+            })
+        );
+    }
+
+    #[test]
+    fn fat_reads_classnames_from_first_readable_slice() {
+        let armv7 = image(
+            12,
+            &[
+                lc_segment32(
+                    "__TEXT",
+                    &[("__objc_classname", 0x1000, CLASSES.len() as u32)],
+                ),
+                lc_dylib(LC_LOAD_DYLIB, "/usr/lib/libSystem.B.dylib", None),
+            ],
+            &[(0x1000, CLASSES)],
+            None,
+        );
+        let sb = superblob();
+        let arm64 = rich(None, Some(&sb));
+        let d = fat(&[(12, &armv7), (0x0100_000c, &arm64)]);
+        let s = both(&d, &OBJC).unwrap();
+        assert_eq!((s[0].arch.as_str(), s[1].arch.as_str()), ("armv7", "arm64"));
+        assert_eq!(s[0].objc, ObjcState::Read);
+        assert_eq!(names(&s[0]), ["AlipaySDK", "WXApi", "TencentOAuth"]);
+        assert_eq!(s[0].dylibs[0].name, "/usr/lib/libSystem.B.dylib");
+        assert_eq!(
+            (s[1].objc.clone(), s[1].objc_classnames.clone()),
+            (ObjcState::NotAsked, None)
+        );
+        assert_eq!(s[1].dylibs.len(), 5);
+        assert!(s[1].signature.is_some());
+
+        // The first slice's section is encrypted: the second one's is read.
+        let enc = rich(Some(lc_encryption64(0, 0x3000, 1)), None);
+        let d = fat(&[(0x0100_000c, &enc), (12, &armv7)]);
+        let s = both(&d, &OBJC).unwrap();
+        assert_eq!(s[0].objc, ObjcState::Encrypted);
+        assert_eq!(s[1].objc, ObjcState::Read);
+
+        // The first slice has none: Absent, then Read.
+        let bare = image(0x0100_0007, &[lc_segment64("__TEXT", &[])], &[], None);
+        let d = fat(&[(0x0100_0007, &bare), (0x0100_000c, &arm64)]);
+        let s = both(&d, &OBJC).unwrap();
+        assert_eq!(
+            (s[0].objc.clone(), s[1].objc.clone()),
+            (ObjcState::Absent, ObjcState::Read)
+        );
+    }
+
+    fn unreadable(s: &SliceInfo) -> bool {
+        matches!(s.objc, ObjcState::Unreadable(_)) && s.objc_classnames.is_none()
+    }
+
+    #[test]
+    fn hostile_section_tables_keep_the_signature() {
+        let sb = superblob();
+        // nsects far beyond cmdsize, in a 64- and a 32-bit segment.
+        let mut seg = lc_segment64("__TEXT", &[("__objc_classname", 0x2000, 4)]);
+        seg[64..68].copy_from_slice(&0xffff_ffffu32.to_le_bytes());
+        let d = image(0x0100_000c, &[seg], &[(0x2000, b"Foo\0")], Some(&sb));
+        let s = both(&d, &OBJC).unwrap();
+        assert!(unreadable(&s[0]), "{:?}", s[0].objc);
+        assert!(s[0].signature.is_some());
+        let mut seg = lc_segment32("__TEXT", &[]);
+        seg[48..52].copy_from_slice(&1u32.to_le_bytes());
+        let d = image(12, &[seg], &[], Some(&sb));
+        let s = both(&d, &OBJC).unwrap();
+        assert!(unreadable(&s[0]) && s[0].signature.is_some());
+        // A segment command too short to hold its own header.
+        let d = image(
+            0x0100_000c,
+            &[le(&[LC_SEGMENT_64, 16, 0, 0])],
+            &[],
+            Some(&sb),
+        );
+        let s = both(&d, &OBJC).unwrap();
+        assert!(unreadable(&s[0]) && s[0].signature.is_some());
+        // A malformed segment before a good one: the good one wins.
+        let mut bad = lc_segment64("__BAD", &[]);
+        bad[64..68].copy_from_slice(&9u32.to_le_bytes());
+        let good = lc_segment64("__TEXT", &[("__objc_classname", 0x1000, 4)]);
+        let d = image(0x0100_000c, &[bad, good], &[(0x1000, b"Foo\0")], Some(&sb));
+        assert_eq!(names(&both(&d, &OBJC).unwrap()[0]), ["Foo"]);
+
+        let at = |off: u32, size: u64, sig: bool| {
+            let seg = lc_segment64("__DATA_CONST", &[("__objc_classname", off, size)]);
+            image(
+                0x0100_000c,
+                &[seg],
+                &[(0x1000, b"Foo\0")],
+                sig.then_some(&sb[..]),
+            )
+        };
+        // Past EOF, without and with a signature (then it follows the signature).
+        for sig in [false, true] {
+            let s = both(&at(0x10_0000, 8, sig), &OBJC).unwrap();
+            assert!(unreadable(&s[0]), "{:?}", s[0].objc);
+            assert_eq!(s[0].signature.is_some(), sig);
+        }
+        // Runs past EOF by one byte.
+        let d = at(0x1000, 4, false);
+        let s = both(&at(0x1000, d.len() as u64 - 0x1000 + 1, false), &OBJC).unwrap();
+        assert!(unreadable(&s[0]), "{:?}", s[0].objc);
+        // Inside the header / load commands.
+        assert!(unreadable(&both(&at(0, 8, true), &OBJC).unwrap()[0]));
+        // Overlapping the signature.
+        let d = at(0x1000, 0x1000, true);
+        let s = both(&d, &OBJC).unwrap();
+        assert!(unreadable(&s[0]) && s[0].signature.is_some());
+        // Too large, and a 64-bit size beyond u32.
+        for size in [MAX_OBJC_SECTION as u64 + 1, 1 << 40, u64::MAX] {
+            let s = both(&at(0x1000, size, false), &OBJC).unwrap();
+            assert!(unreadable(&s[0]), "{:?}", s[0].objc);
+        }
+        // The section in range in any segment, here __DATA_CONST.
+        assert_eq!(
+            names(&both(&at(0x1000, 4, true), &OBJC).unwrap()[0]),
+            ["Foo"]
+        );
+
+        // Name offsets outside their command, or past its end: dylib left out.
+        let mut outside = lc_dylib(LC_LOAD_DYLIB, "/usr/lib/libz.1.dylib", Some(0xffff));
+        let mut cmds = vec![outside.clone()];
+        let end = outside.len() as u32;
+        outside[8..12].copy_from_slice(&end.to_le_bytes());
+        cmds.push(outside);
+        cmds.push(le(&[LC_LOAD_DYLIB, 8])); // no room for name.offset
+        cmds.push(lc_dylib(
+            LC_LOAD_WEAK_DYLIB,
+            "/usr/lib/libc++.1.dylib",
+            None,
+        ));
+        let d = image(0x0100_000c, &cmds, &[], Some(&sb));
+        let s = both(&d, &OBJC).unwrap();
+        assert_eq!(s[0].dylibs.len(), 1);
+        assert_eq!(s[0].dylibs[0].name, "/usr/lib/libc++.1.dylib");
+        // A name without its NUL ends with the command.
+        let mut c = le(&[LC_LOAD_DYLIB, 32, 24, 0, 0, 0]);
+        c.extend(b"/a/bcdefg");
+        c.truncate(32);
+        let d = image(0x0100_000c, &[c], &[], None);
+        assert_eq!(both(&d, &OBJC).unwrap()[0].dylibs[0].name, "/a/bcdef");
+    }
+
+    #[test]
+    fn mangled_rich_images_never_panic() {
+        let sb = superblob();
+        let d = rich(Some(lc_encryption64(0x1000, 0x800, 0)), Some(&sb));
+        let fat = fat(&[(0x0100_000c, &d), (0x0100_000c, &d)]);
+        for good in [d, fat] {
+            for cut in (0..good.len()).step_by(7) {
+                let _ = both(&good[..cut], &OBJC);
+            }
+            // Every byte of the header and load commands (and fat header).
+            for i in 0..0x1000.min(good.len()) {
+                let mut m = good.clone();
+                m[i] ^= 0xff;
+                let _ = both(&m, &OBJC);
+            }
+        }
+    }
+
+    #[test]
+    fn classname_strings() {
+        let all: Vec<_> = objc_classnames(b"\0\0A\0B\xffC\0\0D").collect();
+        assert_eq!(all, ["A", "B\u{fffd}C", "D"]);
+        assert_eq!(objc_classnames(b"").count(), 0);
+        assert_eq!(objc_classnames(b"\0\0\0").count(), 0);
+        let many = b"x\0".repeat(MAX_OBJC_CLASSES + 3);
+        assert_eq!(objc_classnames(&many).count(), MAX_OBJC_CLASSES);
     }
 
     #[test]

@@ -448,19 +448,10 @@ impl<'a> Ipa<'a> {
         &self,
         warnings: &mut Vec<String>,
     ) -> (Vec<String>, Vec<Signer>, Option<CodeSignatureReport>) {
-        let Some(exe) = self.string("CFBundleExecutable") else {
-            warnings.push("Info.plist names no CFBundleExecutable".into());
-            return (Vec::new(), Vec::new(), None);
-        };
-        let path = format!("{}{exe}", self.app);
-        let Some(entry) = self.zip.find(&path) else {
-            warnings.push(format!("executable {path} is missing"));
-            return (Vec::new(), Vec::new(), None);
-        };
-        let slices = match self.macho(&entry) {
-            Ok(s) => s,
+        let (path, slices) = match self.main_executable(&macho::ReadOptions::default()) {
+            Ok(found) => found,
             Err(e) => {
-                warnings.push(format!("{path}: {e}"));
+                warnings.push(e);
                 return (Vec::new(), Vec::new(), None);
             }
         };
@@ -514,18 +505,43 @@ impl<'a> Ipa<'a> {
         (archs, vec![signer], code_signature)
     }
 
-    fn macho(&self, entry: &CentralRecord<'a>) -> Result<Vec<macho::SliceInfo>, String> {
+    fn macho_with(
+        &self,
+        entry: &CentralRecord<'a>,
+        opts: &macho::ReadOptions,
+    ) -> Result<Vec<macho::SliceInfo>, String> {
         // Stored executables are read in place; deflated ones are streamed, so
-        // a 200 MB binary costs no more memory than its code signature.
+        // a 200 MB binary costs no more memory than its code signature (and
+        // its Objective-C class names, when asked for).
         let raw = self.zip.raw_data(entry).map_err(|e| e.to_string())?;
         match entry.method {
-            Method::Stored => macho::read(&mut &raw[..]).map_err(|e| e.to_string()),
+            Method::Stored => macho::read_with(&mut &raw[..], opts).map_err(|e| e.to_string()),
             _ => {
                 let cap = self.limits.max_total_inflated.max(4 << 30);
                 let dec = std::io::Read::take(flate2::bufread::DeflateDecoder::new(raw), cap);
-                macho::read(&mut macho::Stream::new(dec)).map_err(|e| e.to_string())
+                macho::read_with(&mut macho::Stream::new(dec), opts).map_err(|e| e.to_string())
             }
         }
+    }
+
+    /// The main executable (CFBundleExecutable) read with `opts`: its path
+    /// and slices. The error names the executable.
+    pub fn main_executable(
+        &self,
+        opts: &macho::ReadOptions,
+    ) -> Result<(String, Vec<macho::SliceInfo>), String> {
+        let exe = self
+            .string("CFBundleExecutable")
+            .ok_or("Info.plist names no CFBundleExecutable")?;
+        let path = format!("{}{exe}", self.app);
+        let entry = self
+            .zip
+            .find(&path)
+            .ok_or_else(|| format!("executable {path} is missing"))?;
+        let slices = self
+            .macho_with(&entry, opts)
+            .map_err(|e| format!("{path}: {e}"))?;
+        Ok((path, slices))
     }
 
     /// Icon names from Info.plist, in the order iOS consults them.

@@ -114,7 +114,84 @@ pub struct Report {
     /// iOS only: app extensions, watch apps and other bundles inside the main app.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Vec<BundleReport>>,
+    /// Present with `inspect --scan`: the third-party SDK services found
+    /// (使用外部SDK), each with provider, the form's category and evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sdks: Option<Vec<SdkReport>>,
+    /// With `--scan`: other components LibChecker's rules know (open-source
+    /// libraries, unclassified SDKs); not for the form as they stand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub libraries: Option<Vec<LibraryReport>>,
+    /// With `--scan`: the packer (加固) the app was protected with, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packer: Option<Option<PackerReport>>,
+    /// With `--scan`: what the scan read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanReport>,
     pub warnings: Vec<String>,
+}
+
+/// One piece of evidence for a finding: what was seen, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// "dex-class", "native-lib", "component", "meta-data", "intent-action",
+    /// "framework", "dylib", "objc-class", "file" or "application".
+    pub kind: &'static str,
+    pub value: String,
+}
+
+/// A third-party SDK service, in the filing form's terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SdkReport {
+    pub name: String,
+    pub name_zh: String,
+    /// The company that provides it (服务商).
+    pub provider: String,
+    pub provider_zh: String,
+    /// "payment", "maps-location", "push", "analytics", "login-share",
+    /// "ads", "crash-reporting", "audio-video", "im", "cloud-storage",
+    /// "one-click-login", "customer-service", "security" or "other".
+    pub category: &'static str,
+    /// The category as the form names it (支付, 地图定位, 推送, …).
+    pub category_zh: &'static str,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A component LibChecker's rules name that the SDK table does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LibraryReport {
+    /// LibChecker's label.
+    pub name: String,
+    /// LibChecker's team, when it gives one.
+    pub provider: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A packer (加固) whose stubs or libraries the package carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackerReport {
+    pub name: String,
+    pub name_zh: String,
+    pub provider: String,
+    pub provider_zh: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// What `--scan` read, so an empty list can be told from an unread package.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScanReport {
+    /// DEX files (Android) read, and the classes they define.
+    pub dex_files: usize,
+    pub classes: usize,
+    /// Distinct native library names.
+    pub native_libs: usize,
+    /// iOS: bundled frameworks and Objective-C classes read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frameworks: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objc_classes: Option<usize>,
+    /// The rule set's name and version.
+    pub rules: &'static str,
 }
 
 /// An embedded provisioning profile.

@@ -59,6 +59,7 @@ pub fn render(r: &Report) -> String {
     if r.platform == "ios" {
         ios_rows(&mut out, r);
         signers(&mut out, r);
+        sdk_rows(&mut out, r);
         for w in &r.warnings {
             row(&mut out, "warning", w);
         }
@@ -175,6 +176,7 @@ pub fn render(r: &Report) -> String {
     }
     signers(&mut out, r);
     split_rows(&mut out, r);
+    sdk_rows(&mut out, r);
     for w in &r.warnings {
         row(&mut out, "warning", w);
     }
@@ -366,6 +368,33 @@ fn filing(out: &mut String, r: &Report) {
 
 /// Words of `text` in lines of at most `width` characters (a longer word
 /// gets a line of its own).
+/// 使用外部SDK, one line each as the form lists them, with `--scan`.
+fn sdk_rows(out: &mut String, r: &Report) {
+    let Some(sdks) = &r.sdks else { return };
+    let _ = writeln!(out, "  ── 使用外部SDK external SDKs ({})", sdks.len());
+    if sdks.is_empty() {
+        row(out, "", "none found");
+    }
+    for s in sdks {
+        row(
+            out,
+            "",
+            &format!("{} · {} · {}", s.name_zh, s.provider_zh, s.category_zh),
+        );
+    }
+    if let Some(Some(p)) = &r.packer {
+        row(
+            out,
+            "加固 packer",
+            &format!("{} · {}", p.name_zh, p.provider_zh),
+        );
+    }
+    if let Some(libs) = r.libraries.as_ref().filter(|l| !l.is_empty()) {
+        let names: Vec<&str> = libs.iter().map(|l| l.name.as_str()).collect();
+        row(out, "libraries", &names.join(", "));
+    }
+}
+
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {

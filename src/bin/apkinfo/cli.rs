@@ -95,6 +95,12 @@ pub struct InspectArgs {
     /// Also digest the whole file: MD5, SHA-1, SHA-256 (adds `file`).
     #[arg(long)]
     pub hashes: bool,
+    /// Also look for third-party SDKs (使用外部SDK) and packers: reads every
+    /// DEX file, native library and manifest component (iOS: frameworks,
+    /// load commands, Objective-C classes); adds `sdks`, `libraries`,
+    /// `packer` and `scan`.
+    #[arg(long)]
+    pub scan: bool,
     /// Packages, or folders to search for .apk/.aab/.apks/.xapk/.apkm/.ipa/.hap/.hsp/.app files
     /// (a folder holding base.apk and split_*.apk is read as one split set).
     #[arg(required = true)]

@@ -223,6 +223,7 @@ fn inspect(args: &cli::InspectArgs, limits: &apkinfo::Limits) -> ExitCode {
     let opts = apkinfo::Options {
         verify: args.verify,
         hashes: args.hashes,
+        scan: args.scan,
         ..apkinfo::Options::default()
     };
     input::for_each_in_order(
