@@ -22,8 +22,8 @@ small() { find "$@" -type f -size -1024k; }
 # put FILE as TARGET/NAME unless larger than 1 MB
 put() { [ -s "$1" ] && [ "$(stat -c %s "$1")" -le 1048576 ] && cp "$1" "$C/$2/$3" || true; }
 tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
-for f in $(small $F/android $F/signing $F/verify $F/hostile -name '*.apk') \
-         $(small $F/ios $F/hostile -name '*.ipa'); do
+for f in $(small $F/android $F/signing $F/verify $F/hostile $F/sdk -name '*.apk') \
+         $(small $F/ios $F/hostile $F/sdk -name '*.ipa'); do
     b=$(basename "$(dirname "$f")")-$(basename "$f")
     for t in zip_directory inspect signing_block; do put "$f" $t "$b"; done
     names=$(unzip -Z1 "$f" 2>/dev/null || true)

@@ -111,10 +111,18 @@ fn dex_packages(zip: &Archive<'_>, entries: &[CentralRecord<'_>]) -> DexFound {
             let Some(e) = entries.get(i) else { break };
             let name = e.name_normalized();
             match zip.read(e) {
-                Ok(bytes) => match read_dex(&bytes, &mut mine) {
-                    Ok(()) => mine.files += 1,
-                    Err(err) => mine.warnings.push(format!("{name}: {err}")),
-                },
+                Ok(bytes) => {
+                    // Done with the compressed bytes: a mapped file's pages
+                    // can go (the Release hook), so what is held stays one
+                    // DEX per worker, not the sum of them.
+                    if let Ok(raw) = zip.raw_data(e) {
+                        zip.release(raw);
+                    }
+                    match read_dex(&bytes, &mut mine) {
+                        Ok(()) => mine.files += 1,
+                        Err(err) => mine.warnings.push(format!("{name}: {err}")),
+                    }
+                }
                 Err(err) => mine.warnings.push(format!("{name}: {err}")),
             }
         }
