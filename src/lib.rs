@@ -32,6 +32,7 @@ pub mod dex;
 pub mod digest;
 pub mod hap;
 pub mod ipa;
+pub mod lang;
 pub mod limits;
 pub mod md5;
 pub mod proto;
@@ -274,6 +275,9 @@ impl<'a> Package<'a> {
             r.packer = Some(found.packer);
             r.scan = Some(stats);
             r.warnings.extend(found.warnings);
+            let mut warnings = Vec::new();
+            r.languages = Some(lang::of_package(self, &r, &mut warnings));
+            r.warnings.extend(warnings);
         }
         if opts.verify && !matches!(self, Package::Ipa(_)) {
             r.verification = Some(self.verify(idsig, opts)?);

@@ -446,6 +446,52 @@ impl Apk<'_> {
             .flatten()
     }
 
+    /// The locales `<application android:localeConfig>` lists (Android 13's
+    /// per-app language list, `res/xml/locales_config.xml`): `None` when the
+    /// manifest names none; an error when it names one that does not read.
+    pub(crate) fn locale_config(&self) -> Option<Result<Vec<String>, String>> {
+        const LOCALE_CONFIG: u32 = 0x0101_065b;
+        let root = self.manifest.root()?;
+        let app = self.manifest.children(root, "application").next()?;
+        let id = app.attr(LOCALE_CONFIG, "localeConfig")?.value.reference()?;
+        let mut warnings = Vec::new();
+        let table = self.table(&mut warnings);
+        let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
+        let Some((_, path)) = res.files(id).into_iter().next() else {
+            return Some(Err(format!("localeConfig 0x{id:08x} names no file")));
+        };
+        let read = || -> Result<Vec<String>, String> {
+            let entry = self
+                .zip
+                .find(&path)
+                .ok_or_else(|| format!("localeConfig {path} is missing"))?;
+            let bytes = self.zip.read(&entry).map_err(|e| e.to_string())?;
+            let tree = match self.layout {
+                Layout::Apk => {
+                    let doc = XmlDocument::parse_limited(&bytes, self.limits.max_string_pool)
+                        .map_err(|e| format!("{path}: {e}"))?;
+                    XmlTree::build(&doc, self.limits.max_xml_depth)
+                        .map_err(|e| format!("{path}: {e}"))?
+                }
+                Layout::Bundle => {
+                    crate::apk::aapt2::xml::tree_only(&bytes, self.limits.max_xml_depth, &|_| true)
+                        .map_err(|e| format!("{path}: {e}"))?
+                }
+            };
+            Ok(tree
+                .elements
+                .iter()
+                .filter(|e| &*e.name == "locale")
+                .filter_map(|e| {
+                    e.attr(manifest::attr::NAME, "name")?
+                        .as_str()
+                        .map(str::to_string)
+                })
+                .collect())
+        };
+        Some(read())
+    }
+
     /// The manifest as XML text; references are shown by name when the
     /// resource table knows them (`@string/app_name`), else as `@0x7f…`.
     pub fn manifest_xml(&self) -> String {

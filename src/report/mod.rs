@@ -125,6 +125,9 @@ pub struct Report {
     /// With `--scan`: the packer (加固) the app was protected with, or null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packer: Option<Option<PackerReport>>,
+    /// With `--scan`: the languages the app itself is offered in (服务语言).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Vec<LanguageReport>>,
     /// With `--scan`: what the scan read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scan: Option<ScanReport>,
@@ -175,6 +178,19 @@ pub struct PackerReport {
     pub provider: String,
     pub provider_zh: String,
     pub evidence: Vec<Evidence>,
+}
+
+/// A language the app is offered in (服务语言).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LanguageReport {
+    /// BCP-47 (`zh-CN`, `zh-Hant`, `en`).
+    pub tag: String,
+    /// The form's name (中文简体, 中文繁体, 英语, …); null when it has none we know.
+    pub name_zh: Option<String>,
+    /// Where it was found: "localeConfig", "label", "default-label" (the
+    /// unqualified label's script), "lproj", "CFBundleLocalizations",
+    /// "CFBundleDevelopmentRegion".
+    pub source: &'static str,
 }
 
 /// What `--scan` read, so an empty list can be told from an unread package.
