@@ -208,10 +208,14 @@ impl<'a> Apk<'a> {
             abis: self.abis(),
             launcher_activity: f.launcher_activity,
             icon,
-            filing: sigs
-                .filing
-                .as_ref()
-                .map(|c| Filing::from_cert("android", f.package.clone(), c)),
+            filing: sigs.filing.as_ref().map(|c| {
+                let rotated = sigs
+                    .signers
+                    .iter()
+                    .any(|s| s.lineage.first().is_some_and(|l| l.sha256 == c.sha256));
+                let basis = if rotated { "rotation-original" } else { "signer" };
+                Filing::from_cert("android", f.package.clone(), c, basis)
+            }),
             signers: sigs.signers,
             signing_block: sigs.block,
             warnings: {

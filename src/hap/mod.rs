@@ -666,7 +666,7 @@ impl<'a> Hap<'a> {
         r.harmony_profile = profile.map(|p| p.report);
         r.filing = leaf
             .as_ref()
-            .map(|c| Filing::from_cert("harmonyos", r.package.clone(), c));
+            .map(|c| Filing::from_cert("harmonyos", r.package.clone(), c, "signing-block-leaf"));
         r.warnings = warnings;
         if let Some(leaf) = leaf {
             if debug {

@@ -288,6 +288,7 @@ impl<'a> Ipa<'a> {
         // The filing certificate: the code signature's leaf, unless Apple re-signed
         // the app (App Store download); then the developer's, from the profile.
         let mut filing_cert: Option<&Cert> = signers.first().map(|s| &s.certificate);
+        let mut basis = "code-signature";
         if let Some(c) = filing_cert {
             if is_apple_resigning(c) {
                 let dev = provisioning.as_ref().and_then(|p| p.certificates.first());
@@ -297,15 +298,36 @@ impl<'a> Ipa<'a> {
                     if dev.is_some() { "" } else { ", but the profile has none" }
                 ));
                 filing_cert = dev;
+                basis = "profile-developer-certificate";
             }
         } else if let Some(dev) = provisioning.as_ref().and_then(|p| p.certificates.first()) {
             warnings.push("the executable has no code signature; the filing uses the profile's developer certificate".into());
             filing_cert = Some(dev);
+            basis = "profile-developer-certificate";
         }
-        let filing = filing_cert.map(|c| Filing::from_cert("ios", package.clone(), c));
+        let filing = filing_cert.map(|c| Filing::from_cert("ios", package.clone(), c, basis));
         let development = filing_cert
-            .filter(|c| crate::cert::is_apple_development(c))
+            .filter(|c| {
+                crate::cert::is_apple_development(c)
+                    || provisioning.as_ref().is_some_and(|p| p.kind == "development")
+            })
             .map(|c| c.sha256.clone());
+        // A code-signing certificate that is none of the profile's: the
+        // binary was re-signed (or tampered with) after the profile was made.
+        let resigned = match (signers.first(), provisioning.as_ref()) {
+            (Some(s), Some(p))
+                if !is_apple_resigning(&s.certificate)
+                    && !p.certificates.is_empty()
+                    && !p.certificates.iter().any(|c| c.sha256 == s.certificate.sha256) =>
+            {
+                let same_key = p
+                    .certificates
+                    .iter()
+                    .any(|c| c.public_key.spki_hex == s.certificate.public_key.spki_hex);
+                Some((s.certificate.sha256.clone(), same_key))
+            }
+            _ => None,
+        };
         let mut report = Report {
             path: path.to_string(),
             platform: "ios",
@@ -334,6 +356,13 @@ impl<'a> Ipa<'a> {
         };
         if let Some(sha256) = development {
             report.withhold_filing("development-certificate", sha256, DEVELOPMENT_NOTE.into());
+        } else if let Some((sha256, same_key)) = resigned {
+            let note = if same_key {
+                "the code-signing certificate is not byte-identical to the provisioning profile's, though it has the same public key (a renewed or re-issued certificate): its MD5/SHA-1 are not the profile's; file the certificate of the build you submit, after checking which one Apple holds for the app"
+            } else {
+                "the code-signing certificate is none of the provisioning profile's: the binary was re-signed (or altered) after the profile was made, so this certificate is not the developer's distribution certificate to file; inspect the build as exported for the App Store"
+            };
+            report.withhold_filing("re-signed", sha256, note.into());
         }
         report
     }

@@ -389,7 +389,8 @@ pub struct FilingWithheld {
     /// "upload-key" (an .aab), "debug-certificate" (Android's debug key),
     /// "development-certificate" (an Apple development certificate, or the
     /// certificate of a HarmonyOS debug profile), "test-certificate" (issued
-    /// by OpenHarmony's public test CA).
+    /// by OpenHarmony's public test CA), "re-signed" (an iOS binary whose
+    /// code-signing certificate is none of its provisioning profile's).
     pub cause: &'static str,
     /// SHA-256 of the certificate that is not to be filed.
     pub certificate_sha256: String,
@@ -405,6 +406,7 @@ impl FilingWithheld {
             "debug-certificate" => "this package's debug certificate",
             "development-certificate" => "this app's development certificate",
             "test-certificate" => "a public test certificate",
+            "re-signed" => "the certificate this binary was re-signed with",
             _ => "this package's certificate",
         }
     }
@@ -441,11 +443,26 @@ pub struct Filing {
     pub signature_md5: String,
     pub signature_sha1: String,
     pub certificate_sha256: String,
+    /// The subject of the certificate the values are of.
+    pub certificate: String,
+    /// Why that certificate: "signer" (Android's only or first signer),
+    /// "rotation-original" (v3 rotation: the lineage's first certificate,
+    /// which Android reports to apps), "code-signature" (iOS: the executable's
+    /// signer), "profile-developer-certificate" (iOS: Apple re-signed the
+    /// binary, or it is unsigned; the profile's certificate is the
+    /// developer's), "signing-block-leaf" (HarmonyOS: the leaf of the
+    /// signature's chain).
+    pub basis: &'static str,
 }
 
 impl Filing {
-    /// The filing fields of a certificate.
-    pub fn from_cert(platform: &'static str, package: Option<String>, c: &Cert) -> Filing {
+    /// The filing fields of a certificate, chosen for `basis`.
+    pub fn from_cert(
+        platform: &'static str,
+        package: Option<String>,
+        c: &Cert,
+        basis: &'static str,
+    ) -> Filing {
         Filing {
             platform,
             package,
@@ -453,6 +470,8 @@ impl Filing {
             signature_md5: c.md5.clone(),
             signature_sha1: c.sha1.clone(),
             certificate_sha256: c.sha256.clone(),
+            certificate: c.subject.clone(),
+            basis,
         }
     }
 }

@@ -276,6 +276,7 @@ fn filing(out: &mut String, r: &Report) {
             "debug-certificate" => "a debug build",
             "development-certificate" => "a development build",
             "test-certificate" => "a test-signed build",
+            "re-signed" => "a re-signed build",
             _ => "this package",
         };
         let _ = writeln!(out, "  ── APP备案 filing: no value from {from}");
@@ -321,6 +322,8 @@ fn filing(out: &mut String, r: &Report) {
         row(out, "", &f.signature_sha1);
     }
     row(out, "SHA-256", &colon_hex(&f.certificate_sha256));
+    row(out, "certificate", &f.certificate);
+    row(out, "  why this one", basis_text(f.basis));
     let Some(c) = cert else { return };
     let k = &c.public_key;
     let mut desc = k.algorithm.clone();
@@ -368,6 +371,20 @@ fn filing(out: &mut String, r: &Report) {
 
 /// Words of `text` in lines of at most `width` characters (a longer word
 /// gets a line of its own).
+/// Why the filing uses the certificate it does, in a phrase.
+pub fn basis_text(basis: &str) -> &'static str {
+    match basis {
+        "signer" => "the package's signer",
+        "rotation-original" => "the original of a v3 key rotation (what Android reports to apps)",
+        "code-signature" => "the executable's code-signing certificate",
+        "profile-developer-certificate" => {
+            "the provisioning profile's developer certificate (Apple re-signed the binary, or it is unsigned)"
+        }
+        "signing-block-leaf" => "the leaf of the signing block's chain",
+        _ => "-",
+    }
+}
+
 /// 使用外部SDK, one line each as the form lists them, with `--scan`.
 fn sdk_rows(out: &mut String, r: &Report) {
     let Some(sdks) = &r.sdks else { return };
