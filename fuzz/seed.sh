@@ -70,6 +70,13 @@ for f in $(small $F/harmony $F/hostile -name '*.hap' -o -name '*.hsp' -o -name '
         case $m in resources.index) put "$tmp" resindex "$b.index" ;; *) put "$tmp" hap "$b.$m" ;; esac
     done
 done
+# objc: macho.py images with class names, C strings and encryption, thin and fat.
+M=$F/tools/ios/macho.py
+python3 $M "$C/objc/macho-strings" arm64 --objc-class WXApi --cstring https://api.example.com \
+    --cstring '%s.weixin.qq.com' --dylib @rpath/A.framework/A
+python3 $M "$C/objc/macho-strings-fat" armv7,arm64 --objc-class Foo --cstring a.example.org
+python3 $M "$C/objc/macho-strings-encrypted" arm64,x86_64 --objc-class Foo --cstring x --cryptid 1
+python3 $M "$C/objc/macho-strings-only" x86_64 --cstring only --cryptid 0
 for f in $F/resindex/*.index; do put "$f" resindex "$(basename "$f")"; done
 for f in $(small $F/signing -name '*.idsig'); do put "$f" signing_block "$(basename "$f")"; done
 for f in $F/keys/*.der $F/keys/ios/*.der; do put "$f" pkcs7_x509 "$(basename "$f")"; done

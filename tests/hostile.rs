@@ -247,6 +247,7 @@ fn fuzz_regressions_replay_in_process() {
         let _ = apkinfo::ipa::macho::read(&mut &data[..]);
         let opts = apkinfo::ipa::macho::ReadOptions {
             objc_classnames: true,
+            cstrings: true,
         };
         let _ = apkinfo::ipa::macho::read_with(&mut &data[..], &opts);
         if let Ok(dex) = apkinfo::dex::Dex::parse(&data) {

@@ -1,7 +1,8 @@
 //! Mach-O executables, thin or fat, and their embedded code signature
 //! (`LC_CODE_SIGNATURE` → SuperBlob → CodeDirectory, entitlements, CMS); also
 //! the dylibs each slice loads, its `LC_ENCRYPTION_INFO` and, when asked, the
-//! Objective-C class names of `__TEXT,__objc_classname`.
+//! Objective-C class names of `__TEXT,__objc_classname` and the string
+//! literals of `__TEXT,__cstring` and `__TEXT,__ustring`.
 //!
 //! Layouts from `<mach-o/loader.h>`, `<mach-o/fat.h>` and `cs_blobs.h`. Mach-O
 //! headers are little-endian on every Apple target we read; the fat header and
@@ -29,6 +30,12 @@ const OBJC_CLASSNAME: &[u8] = b"__objc_classname";
 pub const MAX_OBJC_SECTION: usize = 16 << 20;
 /// Most class names [`objc_classnames`] yields.
 pub const MAX_OBJC_CLASSES: usize = 1 << 20;
+const CSTRING: &[u8] = b"__cstring";
+const USTRING: &[u8] = b"__ustring";
+const TEXT: &[u8] = b"__TEXT";
+/// Largest `__TEXT,__cstring` or `__TEXT,__ustring` section read (a big
+/// app's C strings run to about 20 MB).
+pub const MAX_CSTRING_SECTION: usize = 64 << 20;
 /// Bound on fat slices and load commands looked at.
 const MAX_SLICES: usize = 16;
 const MAX_LOAD_COMMANDS: usize = 4096;
@@ -198,7 +205,8 @@ pub struct OwnedSignature {
     pub cms: Option<Vec<u8>>,
 }
 
-/// One architecture: its name, code signature, dylibs, encryption and class names.
+/// One architecture: its name, code signature, dylibs, encryption, class
+/// names and string literals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SliceInfo {
     pub arch: String,
@@ -214,6 +222,19 @@ pub struct SliceInfo {
     pub objc_classnames: Option<Vec<String>>,
     /// Whether the class names were read, and why not.
     pub objc: ObjcState,
+    /// The raw bytes of `__TEXT,__cstring` (NUL-separated C string literals,
+    /// as stored; split them with [`cstrings`]), when asked for
+    /// ([`ReadOptions::cstrings`]) and readable; see `cstrings_state`.
+    pub cstrings: Option<Vec<u8>>,
+    /// Whether `__TEXT,__cstring` was read, and why not.
+    pub cstrings_state: SectionState,
+    /// The raw bytes of `__TEXT,__ustring` (UTF-16LE string literals, each
+    /// ended by a zero unit; decode them with [`ustrings`]), asked for with
+    /// the C strings ([`ReadOptions::cstrings`]) but located and read on its
+    /// own: see `ustrings_state`. Most binaries have none (`Absent`).
+    pub ustrings: Option<Vec<u8>>,
+    /// Whether `__TEXT,__ustring` was read, and why not.
+    pub ustrings_state: SectionState,
 }
 
 /// A dynamic library a slice loads.
@@ -257,38 +278,56 @@ impl EncryptionInfo {
     }
 }
 
-/// Whether a slice's `__objc_classname` was read.
+/// Whether a slice's optional section (`__objc_classname`, `__TEXT,__cstring`,
+/// `__TEXT,__ustring`) was read: [`SliceInfo::objc`],
+/// [`SliceInfo::cstrings_state`], [`SliceInfo::ustrings_state`].
 ///
-/// In a fat file the names are read from the first slice (in file order) whose
-/// section could be read; every slice before it says why its own could not
-/// (`Absent`, `Encrypted`, `Unreadable`), every slice after it says `NotAsked`.
-/// So the names are `slices.iter().find_map(|s| s.objc_classnames.as_ref())`,
-/// and when that is `None` the first state other than `NotAsked` says why.
+/// Each section is read from the first slice of a fat file (in file order)
+/// whose own copy could be read; every slice before it says why its copy
+/// could not (`Absent`, `Encrypted`, `Unreadable`), every slice after it says
+/// `NotAsked`. So the C strings are
+/// `slices.iter().find_map(|s| s.cstrings.as_ref())` (likewise for the other
+/// two), and when that is `None` the first state other than `NotAsked` says
+/// why. The three sections are followed independently: the C strings may come
+/// from one slice and the class names from another.
+///
+/// A slice's wanted sections are read in one forward pass, in offset order,
+/// before its code signature; a section that overlaps one read before it
+/// (which would need a backward read) is `Unreadable`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum ObjcState {
-    /// Not asked for ([`ReadOptions::objc_classnames`] off), or already read
-    /// from an earlier slice of the same fat file.
+pub enum SectionState {
+    /// Not asked for (its [`ReadOptions`] flag off), or already read from an
+    /// earlier slice of the same fat file.
     #[default]
     NotAsked,
-    /// Read: `objc_classnames` is `Some` (possibly empty).
+    /// Read: the section's field is `Some` (possibly empty).
     Read,
-    /// The slice has no `__objc_classname` section (e.g. a Swift-only or
-    /// stripped binary).
+    /// The slice has no such section (e.g. no `__objc_classname` in a
+    /// Swift-only or stripped binary, no `__ustring` in most).
     Absent,
     /// `cryptid != 0` and the section lies in the encrypted range.
     Encrypted,
-    /// The section is there but could not be read: too large, outside the file
-    /// or slice, overlapping the load commands or code signature, a malformed
-    /// segment command, or a read that the stream cannot serve.
+    /// The section is there but could not be read: over its size cap, outside
+    /// the file or slice, overlapping the load commands, the code signature or
+    /// a section read before it, a malformed segment command, or a read that
+    /// the stream cannot serve.
     Unreadable(String),
 }
+
+/// The state of `__objc_classname`, by its first name.
+pub type ObjcState = SectionState;
 
 /// What [`read_with`] collects besides the code signature, dylibs and encryption.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReadOptions {
-    /// Read `__TEXT,__objc_classname` of the first slice that has one (every
-    /// slice of a fat binary carries the same classes).
+    /// Read `__objc_classname` (in any segment) of the first slice that has
+    /// a readable one (every slice of a fat binary carries the same classes);
+    /// at most [`MAX_OBJC_SECTION`] bytes.
     pub objc_classnames: bool,
+    /// Read `__TEXT,__cstring` into [`SliceInfo::cstrings`] and
+    /// `__TEXT,__ustring` into [`SliceInfo::ustrings`], each from the first
+    /// slice that has a readable one; at most [`MAX_CSTRING_SECTION`] bytes each.
+    pub cstrings: bool,
 }
 
 /// The NUL-separated C strings of an `__objc_classname` section, lossy UTF-8,
@@ -300,6 +339,35 @@ pub fn objc_classnames(section: &[u8]) -> impl Iterator<Item = std::borrow::Cow<
         .filter(|s| !s.is_empty())
         .take(MAX_OBJC_CLASSES)
         .map(String::from_utf8_lossy)
+}
+
+/// The NUL-separated C strings of a `__TEXT,__cstring` section, lossy UTF-8,
+/// empty ones skipped. A last string without its NUL is yielded too.
+pub fn cstrings(section: &[u8]) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    section
+        .split(|&b| b == 0)
+        .filter(|s| !s.is_empty())
+        .map(String::from_utf8_lossy)
+}
+
+/// The strings of a `__TEXT,__ustring` section: UTF-16LE, each ended by a
+/// zero unit, lossy, empty ones skipped. A last string without its zero unit
+/// is yielded too; an odd last byte is ignored.
+pub fn ustrings(section: &[u8]) -> impl Iterator<Item = String> + '_ {
+    let mut units = section
+        .chunks_exact(2)
+        .filter_map(|c| <[u8; 2]>::try_from(c).ok())
+        .map(u16::from_le_bytes)
+        .peekable();
+    std::iter::from_fn(move || {
+        while units.peek().is_some() {
+            let s: Vec<u16> = units.by_ref().take_while(|&u| u != 0).collect();
+            if !s.is_empty() {
+                return Some(String::from_utf16_lossy(&s));
+            }
+        }
+        None
+    })
 }
 
 /// Largest code signature read (they are tens of KiB; CMS with chain included).
@@ -314,8 +382,8 @@ pub fn read(src: &mut dyn Source) -> Result<Vec<SliceInfo>, MachOError> {
 /// Every slice of a thin or fat Mach-O, in file order, with what `opts` asks for.
 ///
 /// Errors are those of [`read`]: a bad header, load commands or code signature.
-/// Trouble with `__objc_classname` is never an error, it is recorded in
-/// [`SliceInfo::objc`].
+/// Trouble with an optional section is never an error, it is recorded in its
+/// [`SectionState`].
 pub fn read_with(src: &mut dyn Source, opts: &ReadOptions) -> Result<Vec<SliceInfo>, MachOError> {
     let head = src
         .read(0, 4096)
@@ -359,10 +427,16 @@ pub fn read_with(src: &mut dyn Source, opts: &ReadOptions) -> Result<Vec<SliceIn
     let reached = head.len() as u64;
     let mut src = HeadFirst { head, src, reached };
     let mut out = Vec::new();
-    let mut want_objc = opts.objc_classnames;
+    let mut want = PerSection {
+        objc: opts.objc_classnames,
+        cstring: opts.cstrings,
+        ustring: opts.cstrings,
+    };
     for (offset, size) in slices {
-        let s = slice(&mut src, offset, size, want_objc)?;
-        want_objc &= s.objc != ObjcState::Read;
+        let s = slice(&mut src, offset, size, &want)?;
+        want.objc &= s.objc != SectionState::Read;
+        want.cstring &= s.cstrings_state != SectionState::Read;
+        want.ustring &= s.ustrings_state != SectionState::Read;
         out.push(s);
     }
     Ok(out)
@@ -421,19 +495,89 @@ impl Source for HeadFirst<'_> {
 
 const HEAD_LEN: usize = 4096;
 
-/// Where a slice's `__objc_classname` lies, or why it cannot be located.
-enum ObjcPlace {
+/// The optional sections [`read_with`] reads; the order breaks ties between
+/// sections at the same offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Section {
+    ObjcClassname,
+    Cstring,
+    Ustring,
+}
+
+impl Section {
+    const ALL: [Section; 3] = [Section::ObjcClassname, Section::Cstring, Section::Ustring];
+
+    /// The section name, and the segment it must lie in (`None`: any).
+    fn names(self) -> (&'static [u8], Option<&'static [u8]>) {
+        match self {
+            Section::ObjcClassname => (OBJC_CLASSNAME, None),
+            Section::Cstring => (CSTRING, Some(TEXT)),
+            Section::Ustring => (USTRING, Some(TEXT)),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Section::ObjcClassname => "__objc_classname",
+            Section::Cstring => "__TEXT,__cstring",
+            Section::Ustring => "__TEXT,__ustring",
+        }
+    }
+
+    fn cap(self) -> usize {
+        match self {
+            Section::ObjcClassname => MAX_OBJC_SECTION,
+            Section::Cstring | Section::Ustring => MAX_CSTRING_SECTION,
+        }
+    }
+}
+
+/// One value per [`Section`], without indexing.
+#[derive(Debug, Clone, Default)]
+struct PerSection<T> {
+    objc: T,
+    cstring: T,
+    ustring: T,
+}
+
+impl<T> PerSection<T> {
+    fn get(&self, s: Section) -> &T {
+        match s {
+            Section::ObjcClassname => &self.objc,
+            Section::Cstring => &self.cstring,
+            Section::Ustring => &self.ustring,
+        }
+    }
+
+    fn get_mut(&mut self, s: Section) -> &mut T {
+        match s {
+            Section::ObjcClassname => &mut self.objc,
+            Section::Cstring => &mut self.cstring,
+            Section::Ustring => &mut self.ustring,
+        }
+    }
+}
+
+/// Where a slice's section lies, or why it cannot be located.
+#[derive(Debug, Default)]
+enum Place {
+    /// Not asked for in this slice.
+    #[default]
+    NotWanted,
     /// Slice-relative offset and size.
     At(u64, u64),
     Absent,
     Malformed(String),
 }
 
+/// A section's bytes and state.
+type Got = (Option<Vec<u8>>, SectionState);
+
 fn slice(
     src: &mut HeadFirst<'_>,
     base: u64,
     size: u64,
-    want_objc: bool,
+    want: &PerSection<bool>,
 ) -> Result<SliceInfo, MachOError> {
     let at = usize::try_from(base).unwrap_or(usize::MAX);
     let bad = |what: String| MachOError::Malformed { at, what };
@@ -467,7 +611,12 @@ fn slice(
     let mut sig_range = None;
     let mut dylibs = Vec::new();
     let mut encryption = None;
-    let mut objc_place = ObjcPlace::Absent;
+    let mut places: PerSection<Place> = PerSection::default();
+    for s in Section::ALL {
+        if *want.get(s) {
+            *places.get_mut(s) = Place::Absent;
+        }
+    }
     for _ in 0..ncmds {
         let (Some(cmd), Some(len)) = (le32(&cmds, at_cmd), le32(&cmds, at_cmd + 4)) else {
             return Err(bad("load command truncated".into()));
@@ -514,28 +663,40 @@ fn slice(
                     }
                 }
             }
-            // The first section found wins; else the first malformed segment speaks.
-            LC_SEGMENT | LC_SEGMENT_64 if want_objc && !matches!(objc_place, ObjcPlace::At(..)) => {
-                match objc_section(body, cmd == LC_SEGMENT_64) {
-                    Ok(Some((off, len))) => objc_place = ObjcPlace::At(off, len),
-                    Ok(None) => {}
-                    Err(what) if matches!(objc_place, ObjcPlace::Absent) => {
-                        objc_place = ObjcPlace::Malformed(what)
+            // For each wanted section the first one found wins; else the
+            // first malformed segment speaks.
+            LC_SEGMENT | LC_SEGMENT_64 => {
+                for s in Section::ALL {
+                    let place = places.get_mut(s);
+                    if matches!(place, Place::NotWanted | Place::At(..)) {
+                        continue;
                     }
-                    Err(_) => {}
+                    match find_section(body, cmd == LC_SEGMENT_64, s) {
+                        Ok(Some((off, len))) => *place = Place::At(off, len),
+                        Ok(None) => {}
+                        Err(what) if matches!(place, Place::Absent) => {
+                            *place = Place::Malformed(what)
+                        }
+                        Err(_) => {}
+                    }
                 }
             }
             _ => {}
         }
         at_cmd += len as usize;
     }
-    let (objc_classnames, objc) = if want_objc {
-        let cmds_end = (header_len + sizeofcmds) as u64;
-        let sig = sig_range.map(|(off, _)| off);
-        read_objc(src, base, size, cmds_end, sig, encryption, objc_place)
-    } else {
-        (None, ObjcState::NotAsked)
+    let bounds = Bounds {
+        base,
+        size,
+        cmds_end: (header_len + sizeofcmds) as u64,
+        sig: sig_range.map(|(off, _)| off),
+        encryption,
     };
+    let got = read_sections(src, &bounds, places);
+    let (objc_bytes, objc) = got.objc;
+    let objc_classnames = objc_bytes.map(|d| objc_classnames(&d).map(|c| c.into_owned()).collect());
+    let (cstrings, cstrings_state) = got.cstring;
+    let (ustrings, ustrings_state) = got.ustring;
     let signature = match sig_range {
         Some((off, len)) => {
             let blob = src.read(base + off, len).map_err(bad)?;
@@ -560,6 +721,10 @@ fn slice(
         encryption,
         objc_classnames,
         objc,
+        cstrings,
+        cstrings_state,
+        ustrings,
+        ustrings_state,
     })
 }
 
@@ -573,11 +738,14 @@ fn dylib_name(cmd: &[u8]) -> Option<String> {
     (!name.is_empty()).then(|| String::from_utf8_lossy(name).into_owned())
 }
 
-/// The slice-relative offset and size of the `__objc_classname` section (in
-/// any segment) of one `LC_SEGMENT(_64)` command, `Ok(None)` when it has none,
-/// `Err` when the command (`None`: it runs past sizeofcmds) cannot hold the
-/// sections it lists.
-fn objc_section(cmd: Option<&[u8]>, wide: bool) -> Result<Option<(u64, u64)>, String> {
+/// The slice-relative offset and size of section `want` of one
+/// `LC_SEGMENT(_64)` command, `Ok(None)` when it has none, `Err` when the
+/// command (`None`: it runs past sizeofcmds) cannot hold the sections it lists.
+fn find_section(
+    cmd: Option<&[u8]>,
+    wide: bool,
+    want: Section,
+) -> Result<Option<(u64, u64)>, String> {
     let Some(cmd) = cmd else {
         return Err("segment command runs past the load commands".into());
     };
@@ -601,14 +769,13 @@ fn objc_section(cmd: Option<&[u8]>, wide: bool) -> Result<Option<(u64, u64)>, St
             cmd.len()
         ));
     }
+    let (want_name, want_seg) = want.names();
     for i in 0..nsects as usize {
         let at = head + i * sect;
         let Some(s) = cmd.get(at..at + sect) else {
             break;
         };
-        let name = s.get(..16).unwrap_or_default();
-        let name = name.split(|&b| b == 0).next().unwrap_or_default();
-        if name != OBJC_CLASSNAME {
+        if name16_at(s, 0) != want_name || want_seg.is_some_and(|seg| name16_at(s, 16) != seg) {
             continue;
         }
         let size = if wide {
@@ -624,60 +791,115 @@ fn objc_section(cmd: Option<&[u8]>, wide: bool) -> Result<Option<(u64, u64)>, St
     Ok(None)
 }
 
-/// Read the class names at `place`, in stream order: after the load commands
-/// (`cmds_end`), before the code signature (`sig`), all slice-relative.
-fn read_objc(
-    src: &mut HeadFirst<'_>,
+/// The NUL-padded 16-byte name (sectname, segname) at `at`, up to its NUL.
+fn name16_at(d: &[u8], at: usize) -> &[u8] {
+    let f = d.get(at..at.saturating_add(16)).unwrap_or_default();
+    f.split(|&b| b == 0).next().unwrap_or_default()
+}
+
+/// Where a slice's sections may lie: slice-relative, after the load commands
+/// (`cmds_end`), before the code signature (`sig`), outside the encrypted range.
+struct Bounds {
+    /// The slice's offset in the file, and its size.
     base: u64,
-    slice_size: u64,
+    size: u64,
     cmds_end: u64,
     sig: Option<u64>,
     encryption: Option<EncryptionInfo>,
-    place: ObjcPlace,
-) -> (Option<Vec<String>>, ObjcState) {
-    let unreadable = |what: String| (None, ObjcState::Unreadable(what));
+}
+
+/// A located section: what is left to read, or how it ended.
+enum Located {
+    /// File offset, slice-relative offset, length.
+    Read(u64, u64, usize),
+    Done(Got),
+}
+
+fn unreadable(what: String) -> Got {
+    (None, SectionState::Unreadable(what))
+}
+
+/// Check section `s` at `place` against the slice's bounds and its cap.
+fn locate(s: Section, place: Place, b: &Bounds) -> Located {
     let (off, size) = match place {
-        ObjcPlace::Absent => return (None, ObjcState::Absent),
-        ObjcPlace::Malformed(what) => return unreadable(what),
-        ObjcPlace::At(off, size) => (off, size),
+        Place::NotWanted => return Located::Done((None, SectionState::NotAsked)),
+        Place::Absent => return Located::Done((None, SectionState::Absent)),
+        Place::Malformed(what) => return Located::Done(unreadable(what)),
+        Place::At(off, size) => (off, size),
     };
     if size == 0 {
-        return (Some(Vec::new()), ObjcState::Read);
+        return Located::Done((Some(Vec::new()), SectionState::Read));
     }
-    if encryption.is_some_and(|e| e.encrypts(off, size)) {
-        return (None, ObjcState::Encrypted);
+    if b.encryption.is_some_and(|e| e.encrypts(off, size)) {
+        return Located::Done((None, SectionState::Encrypted));
     }
-    let Some(len) = usize::try_from(size)
-        .ok()
-        .filter(|&n| n <= MAX_OBJC_SECTION)
-    else {
-        return unreadable(format!("__objc_classname of {size} bytes is too large"));
+    let cap = s.cap();
+    let what = format!("{} ({size} bytes at {off})", s.label());
+    let Some(len) = usize::try_from(size).ok().filter(|&n| n <= cap) else {
+        return Located::Done(unreadable(format!(
+            "{what} is {} MiB, over the {} MiB cap",
+            size.div_ceil(1 << 20),
+            cap >> 20
+        )));
     };
     let end = off.saturating_add(size);
-    let what = format!("__objc_classname ({size} bytes at {off})");
-    if off < cmds_end {
-        return unreadable(format!("{what} overlaps the load commands"));
+    if off < b.cmds_end {
+        return Located::Done(unreadable(format!("{what} overlaps the load commands")));
     }
-    if end > slice_size {
-        return unreadable(format!("{what} runs past the slice"));
+    if end > b.size {
+        return Located::Done(unreadable(format!("{what} runs past the slice")));
     }
-    if sig.is_some_and(|sig| end > sig) {
-        return unreadable(format!("{what} overlaps or follows the code signature"));
+    if b.sig.is_some_and(|sig| end > sig) {
+        return Located::Done(unreadable(format!(
+            "{what} overlaps or follows the code signature"
+        )));
     }
-    let Some(abs) = base.checked_add(off) else {
-        return unreadable(format!("{what} lies outside the file"));
-    };
-    if !src.forward(abs, len) {
-        return unreadable(format!("{what} lies before data already read"));
+    match b.base.checked_add(off) {
+        Some(abs) => Located::Read(abs, off, len),
+        None => Located::Done(unreadable(format!("{what} lies outside the file"))),
     }
-    match src.read(abs, len) {
-        Ok(data) if data.len() == len => (
-            Some(objc_classnames(&data).map(|c| c.into_owned()).collect()),
-            ObjcState::Read,
-        ),
-        Ok(_) => unreadable(format!("{what} runs past the end of the file")),
-        Err(e) => unreadable(format!("{what}: {e}")),
+}
+
+/// Read the wanted sections at `places` in one pass, in offset order (ties in
+/// [`Section`] order), so a stream never goes back: a section overlapping one
+/// read before it is unreadable.
+fn read_sections(
+    src: &mut HeadFirst<'_>,
+    b: &Bounds,
+    mut places: PerSection<Place>,
+) -> PerSection<Got> {
+    let mut got: PerSection<Got> = PerSection::default();
+    let mut todo = Vec::new();
+    for s in Section::ALL {
+        match locate(s, std::mem::take(places.get_mut(s)), b) {
+            Located::Read(abs, off, len) => todo.push((abs, s, off, len)),
+            Located::Done(g) => *got.get_mut(s) = g,
+        }
     }
+    todo.sort_unstable();
+    // The furthest end of a section read so far, and which one.
+    let mut furthest: Option<(u64, Section)> = None;
+    for (abs, s, off, len) in todo {
+        let what = format!("{} ({len} bytes at {off})", s.label());
+        *got.get_mut(s) = match furthest.filter(|&(end, _)| abs < end) {
+            Some((_, by)) => unreadable(format!("{what} overlaps {}", by.label())),
+            None if !src.forward(abs, len) => {
+                unreadable(format!("{what} lies before data already read"))
+            }
+            None => {
+                let end = abs.saturating_add(len as u64);
+                if furthest.is_none_or(|(e, _)| end > e) {
+                    furthest = Some((end, s));
+                }
+                match src.read(abs, len) {
+                    Ok(data) if data.len() == len => (Some(data), SectionState::Read),
+                    Ok(_) => unreadable(format!("{what} runs past the end of the file")),
+                    Err(e) => unreadable(format!("{what}: {e}")),
+                }
+            }
+        };
+    }
+    got
 }
 
 /// Parse an embedded-signature SuperBlob. `base` is its offset, for messages.
@@ -986,7 +1208,49 @@ mod tests {
 
     const OBJC: ReadOptions = ReadOptions {
         objc_classnames: true,
+        cstrings: false,
     };
+    const STRINGS: ReadOptions = ReadOptions {
+        objc_classnames: false,
+        cstrings: true,
+    };
+    const ALL: ReadOptions = ReadOptions {
+        objc_classnames: true,
+        cstrings: true,
+    };
+    const ARM64: u32 = 0x0100_000c;
+    const CSTRS: &[u8] = b"https://api.example.com/v1\0\0%s.alipay.com\0";
+
+    /// UTF-16LE strings, each with its zero unit, as in `__ustring`.
+    fn utf16z(strs: &[&str]) -> Vec<u8> {
+        strs.iter()
+            .flat_map(|s| s.encode_utf16().chain([0]))
+            .flat_map(u16::to_le_bytes)
+            .collect()
+    }
+
+    /// A source that records the reads it is asked for.
+    struct Recorder<S> {
+        inner: S,
+        reads: Vec<(u64, usize)>,
+    }
+
+    impl<S: Source> Source for Recorder<S> {
+        fn read(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, String> {
+            self.reads.push((offset, len));
+            self.inner.read(offset, len)
+        }
+    }
+
+    /// The reads `read_with` asks of a stream over `d`.
+    fn reads(d: &[u8], opts: &ReadOptions) -> Vec<(u64, usize)> {
+        let mut rec = Recorder {
+            inner: Stream::new(d),
+            reads: Vec::new(),
+        };
+        let _ = read_with(&mut rec, opts);
+        rec.reads
+    }
 
     /// `read_with` over `&[u8]` and over a `Stream`, which must agree.
     fn both(d: &[u8], opts: &ReadOptions) -> Result<Vec<SliceInfo>, MachOError> {
@@ -1005,6 +1269,8 @@ mod tests {
                 &[
                     ("__text", 0x1000, 8),
                     ("__objc_classname", 0x2000, CLASSES.len() as u64),
+                    ("__cstring", 0x3000, CSTRS.len() as u64),
+                    ("__ustring", 0x3800, 10),
                 ],
             ),
             lc_dylib(LC_LOAD_DYLIB, "/usr/lib/libz.1.dylib", None),
@@ -1024,6 +1290,8 @@ mod tests {
             &[
                 (0x1000, &[0xc0, 0x03, 0x5f, 0xd6, 0, 0, 0, 0]),
                 (0x2000, CLASSES),
+                (0x3000, CSTRS),
+                (0x3800, b"W\0X\0\0\0Y\0\0\0"),
             ],
             sig,
         )
@@ -1194,6 +1462,10 @@ mod tests {
         let s = both(&d, &OBJC).unwrap();
         assert!(unreadable(&s[0]), "{:?}", s[0].objc);
         assert!(s[0].signature.is_some());
+        let s = both(&d, &ALL).unwrap();
+        assert!(unreadable(&s[0]) && s[0].signature.is_some());
+        assert!(matches!(s[0].cstrings_state, SectionState::Unreadable(_)));
+        assert!(matches!(s[0].ustrings_state, SectionState::Unreadable(_)));
         let mut seg = lc_segment32("__TEXT", &[]);
         seg[48..52].copy_from_slice(&1u32.to_le_bytes());
         let d = image(12, &[seg], &[], Some(&sb));
@@ -1283,14 +1555,387 @@ mod tests {
         for good in [d, fat] {
             for cut in (0..good.len()).step_by(7) {
                 let _ = both(&good[..cut], &OBJC);
+                let _ = both(&good[..cut], &ALL);
             }
             // Every byte of the header and load commands (and fat header).
             for i in 0..0x1000.min(good.len()) {
                 let mut m = good.clone();
                 m[i] ^= 0xff;
                 let _ = both(&m, &OBJC);
+                let _ = both(&m, &ALL);
             }
         }
+    }
+
+    fn state(s: &SliceInfo) -> [SectionState; 3] {
+        [
+            s.objc.clone(),
+            s.cstrings_state.clone(),
+            s.ustrings_state.clone(),
+        ]
+    }
+
+    #[test]
+    fn sections_read_in_one_streamed_pass() {
+        use SectionState::{NotAsked, Read};
+        let sb = superblob();
+        let ustr = utf16z(&["支付宝", "", "Hello"]);
+        // Listed out of offset order: read in offset order all the same.
+        let d = image(
+            ARM64,
+            &[
+                lc_segment64("__PAGEZERO", &[]),
+                lc_segment64(
+                    "__TEXT",
+                    &[
+                        ("__text", 0x1000, 8),
+                        ("__ustring", 0x4000, ustr.len() as u64),
+                        ("__cstring", 0x3000, CSTRS.len() as u64),
+                        ("__objc_classname", 0x2000, CLASSES.len() as u64),
+                    ],
+                ),
+                lc_dylib(LC_LOAD_DYLIB, "/usr/lib/libz.1.dylib", None),
+            ],
+            &[
+                (0x1000, &[0; 8]),
+                (0x2000, CLASSES),
+                (0x3000, CSTRS),
+                (0x4000, &ustr),
+            ],
+            Some(&sb),
+        );
+        let sig_at = (d.len() - sb.len()) as u64;
+        let s = both(&d, &ALL).unwrap();
+        let s = &s[0];
+        assert_eq!(state(s), [Read, Read, Read]);
+        assert_eq!(names(s), ["AlipaySDK", "WXApi", "TencentOAuth"]);
+        assert_eq!(s.cstrings.as_deref(), Some(CSTRS));
+        assert_eq!(s.ustrings.as_deref(), Some(&ustr[..]));
+        let c: Vec<_> = cstrings(s.cstrings.as_deref().unwrap()).collect();
+        assert_eq!(c, ["https://api.example.com/v1", "%s.alipay.com"]);
+        let u: Vec<_> = ustrings(s.ustrings.as_deref().unwrap()).collect();
+        assert_eq!(u, ["支付宝", "Hello"]);
+        assert!(s.signature.is_some() && s.dylibs.len() == 1);
+        // One forward pass: head, each section once in offset order, signature.
+        assert_eq!(
+            reads(&d, &ALL),
+            [
+                (0, HEAD_LEN),
+                (0x2000, CLASSES.len()),
+                (0x3000, CSTRS.len()),
+                (0x4000, ustr.len()),
+                (sig_at, sb.len()),
+            ]
+        );
+
+        // Only the strings: the class names are not asked for, nor read.
+        let only = both(&d, &STRINGS).unwrap();
+        assert_eq!(state(&only[0]), [NotAsked, Read, Read]);
+        assert_eq!(only[0].objc_classnames, None);
+        assert_eq!(only[0].cstrings, s.cstrings);
+        assert_eq!(
+            reads(&d, &STRINGS),
+            [
+                (0, HEAD_LEN),
+                (0x3000, CSTRS.len()),
+                (0x4000, ustr.len()),
+                (sig_at, sb.len())
+            ]
+        );
+        // Only the class names: the strings say NotAsked.
+        let objc = both(&d, &OBJC).unwrap();
+        assert_eq!(state(&objc[0]), [Read, NotAsked, NotAsked]);
+        assert_eq!(
+            (objc[0].cstrings.clone(), objc[0].ustrings.clone()),
+            (None, None)
+        );
+        // Neither: what `read` gives.
+        let plain = both(&d, &ReadOptions::default()).unwrap();
+        assert_eq!(plain, read(&mut d.as_slice()).unwrap());
+        assert_eq!(state(&plain[0]), [NotAsked, NotAsked, NotAsked]);
+        assert_eq!(
+            reads(&d, &ReadOptions::default()),
+            [(0, HEAD_LEN), (sig_at, sb.len())]
+        );
+
+        // Empty sections read as empty; a `__cstring` outside `__TEXT` is not it.
+        let d = image(
+            ARM64,
+            &[
+                lc_segment64(
+                    "__DATA",
+                    &[("__cstring", 0x1000, 4), ("__ustring", 0x1000, 4)],
+                ),
+                lc_segment64("__TEXT", &[("__cstring", 0, 0)]),
+            ],
+            &[(0x1000, b"abc\0")],
+            None,
+        );
+        let s = both(&d, &ALL).unwrap();
+        assert_eq!(
+            state(&s[0]),
+            [SectionState::Absent, Read, SectionState::Absent]
+        );
+        assert_eq!(s[0].cstrings, Some(Vec::new()));
+    }
+
+    #[test]
+    fn nothing_asked_reads_only_the_load_commands() {
+        // Sections well past the head; no signature.
+        let small = rich(Some(lc_encryption64(0x1000, 0x800, 0)), None);
+        assert_eq!(reads(&small, &ReadOptions::default()), [(0, HEAD_LEN)]);
+        let mut rec = Recorder {
+            inner: &small[..],
+            reads: Vec::new(),
+        };
+        read_with(&mut rec, &ReadOptions::default()).unwrap();
+        assert_eq!(rec.reads, [(0, HEAD_LEN)]);
+        // Load commands running past the head: read up to their end, no further.
+        let mut cmds = vec![lc_segment64(
+            "__TEXT",
+            &[("__cstring", 0x8000, 4), ("__objc_classname", 0x8004, 4)],
+        )];
+        for i in 0..100 {
+            cmds.push(lc_dylib(
+                LC_LOAD_DYLIB,
+                &format!("@rpath/Framework{i:03}.framework/Framework{i:03}"),
+                None,
+            ));
+        }
+        let d = image(ARM64, &cmds, &[(0x8000, b"abc\0Foo\0")], None);
+        let cmds_end = 32 + le32(&d, 20).unwrap() as usize;
+        assert!(cmds_end > HEAD_LEN && cmds_end < 0x8000);
+        assert_eq!(
+            reads(&d, &ReadOptions::default()),
+            [(0, HEAD_LEN), (HEAD_LEN as u64, cmds_end - HEAD_LEN)]
+        );
+        let s = both(&d, &ALL).unwrap();
+        assert_eq!(s[0].dylibs.len(), 100);
+        assert_eq!(s[0].cstrings.as_deref(), Some(&b"abc\0"[..]));
+        assert_eq!(names(&s[0]), ["Foo"]);
+    }
+
+    #[test]
+    fn encrypted_strings_are_not_read() {
+        use SectionState::{Encrypted, Read};
+        // FairPlay range [0x3000, 0x3800): __cstring only.
+        let d = rich(Some(lc_encryption64(0x3000, 0x800, 1)), None);
+        let s = both(&d, &ALL).unwrap();
+        assert_eq!(state(&s[0]), [Read, Encrypted, Read]);
+        assert_eq!(s[0].cstrings, None);
+        assert_eq!(s[0].ustrings.as_deref(), Some(&b"W\0X\0\0\0Y\0\0\0"[..]));
+        assert!(!reads(&d, &ALL).iter().any(|&(o, _)| o == 0x3000));
+        // cryptid 0: decrypted, read.
+        let d = rich(Some(lc_encryption64(0x3000, 0x800, 0)), None);
+        assert_eq!(state(&both(&d, &ALL).unwrap()[0]), [Read, Read, Read]);
+        // All of __TEXT encrypted, the App Store way.
+        let d = rich(Some(lc_encryption64(0x1000, 0x3000, 1)), None);
+        assert_eq!(
+            state(&both(&d, &ALL).unwrap()[0]),
+            [Encrypted, Encrypted, Encrypted]
+        );
+    }
+
+    #[test]
+    fn oversize_strings_are_unreadable() {
+        let at = |size: u64| {
+            image(
+                ARM64,
+                &[lc_segment64(
+                    "__TEXT",
+                    &[
+                        ("__objc_classname", 0x1000, 4),
+                        ("__cstring", 0x1004, size),
+                        ("__ustring", 0x1004, size),
+                    ],
+                )],
+                &[(0x1000, b"Foo\0abc\0")],
+                None,
+            )
+        };
+        for size in [MAX_CSTRING_SECTION as u64 + 1, 1 << 40, u64::MAX] {
+            let s = both(&at(size), &ALL).unwrap();
+            assert_eq!(names(&s[0]), ["Foo"]);
+            for st in [&s[0].cstrings_state, &s[0].ustrings_state] {
+                let SectionState::Unreadable(why) = st else {
+                    panic!("{st:?}")
+                };
+                assert!(why.ends_with("MiB, over the 64 MiB cap"), "{why}");
+            }
+            assert_eq!((s[0].cstrings.clone(), s[0].ustrings.clone()), (None, None));
+        }
+        let s = both(&at(MAX_CSTRING_SECTION as u64 + 1), &ALL).unwrap();
+        assert_eq!(
+            s[0].cstrings_state,
+            SectionState::Unreadable(format!(
+                "__TEXT,__cstring ({} bytes at 4100) is 65 MiB, over the 64 MiB cap",
+                MAX_CSTRING_SECTION + 1
+            ))
+        );
+        // Exactly at the cap: read.
+        let big = vec![b'a'; MAX_CSTRING_SECTION];
+        let d = image(
+            ARM64,
+            &[lc_segment64(
+                "__TEXT",
+                &[("__cstring", 0x1000, big.len() as u64)],
+            )],
+            &[(0x1000, &big)],
+            None,
+        );
+        let s = read_with(&mut Stream::new(&d[..]), &STRINGS).unwrap();
+        assert_eq!(s[0].cstrings_state, SectionState::Read);
+        assert_eq!(
+            s[0].cstrings.as_ref().map(Vec::len),
+            Some(MAX_CSTRING_SECTION)
+        );
+    }
+
+    #[test]
+    fn overlapping_sections_leave_the_later_unreadable() {
+        use SectionState::{NotAsked, Read};
+        let blob = [b'x'; 0x200];
+        let with = |sects: &[(&str, u32, u64)]| {
+            image(
+                ARM64,
+                &[lc_segment64("__TEXT", sects)],
+                &[(0x2000, &blob)],
+                Some(&superblob()),
+            )
+        };
+        let overlaps = |st: &SectionState, by: &str| matches!(st, SectionState::Unreadable(w) if w.ends_with(&format!("overlaps {by}")));
+        // __cstring starts inside __objc_classname; __ustring starts where the
+        // class names end (it overlaps __cstring, which was not read: fine).
+        let d = with(&[
+            ("__objc_classname", 0x2000, 0x20),
+            ("__cstring", 0x2010, 0x20),
+            ("__ustring", 0x2020, 0x10),
+        ]);
+        let s = both(&d, &ALL).unwrap();
+        assert_eq!((&s[0].objc, &s[0].ustrings_state), (&Read, &Read));
+        assert!(
+            overlaps(&s[0].cstrings_state, "__objc_classname"),
+            "{:?}",
+            s[0].cstrings_state
+        );
+        assert_eq!(s[0].cstrings, None);
+        assert!(s[0].signature.is_some());
+        // The class names not asked for: the strings do not overlap anything read.
+        let s = both(&d, &STRINGS).unwrap();
+        assert_eq!(
+            state(&s[0]),
+            [
+                NotAsked,
+                Read,
+                SectionState::Unreadable(
+                    "__TEXT,__ustring (16 bytes at 8224) overlaps __TEXT,__cstring".into()
+                )
+            ]
+        );
+        // Same range: the tie goes to the earlier kind (__cstring before __ustring).
+        let d = with(&[("__ustring", 0x2000, 0x40), ("__cstring", 0x2000, 0x40)]);
+        let s = both(&d, &STRINGS).unwrap();
+        assert_eq!(s[0].cstrings_state, Read);
+        assert!(overlaps(&s[0].ustrings_state, "__TEXT,__cstring"));
+        // Nested: the outer one starts first and is read.
+        let d = with(&[
+            ("__cstring", 0x2010, 0x10),
+            ("__ustring", 0x2000, 0x100),
+            ("__objc_classname", 0x2100, 0x10),
+        ]);
+        let s = both(&d, &ALL).unwrap();
+        assert_eq!((&s[0].ustrings_state, &s[0].objc), (&Read, &Read));
+        assert!(overlaps(&s[0].cstrings_state, "__TEXT,__ustring"));
+        // Each read forward, none twice.
+        let r = reads(&d, &ALL);
+        assert!(
+            r.windows(2).all(|w| w[0].0 + w[0].1 as u64 <= w[1].0),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn fat_reads_each_section_from_its_first_readable_slice() {
+        use SectionState::{Absent, Encrypted, NotAsked, Read};
+        // armv7: everything readable.
+        let ustr = utf16z(&["armv7"]);
+        let armv7 = image(
+            12,
+            &[lc_segment32(
+                "__TEXT",
+                &[
+                    ("__objc_classname", 0x1000, CLASSES.len() as u32),
+                    ("__cstring", 0x1100, CSTRS.len() as u32),
+                    ("__ustring", 0x1200, ustr.len() as u32),
+                ],
+            )],
+            &[(0x1000, CLASSES), (0x1100, CSTRS), (0x1200, &ustr)],
+            None,
+        );
+        // arm64: class names readable, __cstring encrypted, no __ustring.
+        let arm64 = image(
+            ARM64,
+            &[
+                lc_segment64(
+                    "__TEXT",
+                    &[("__objc_classname", 0x1000, 4), ("__cstring", 0x2000, 4)],
+                ),
+                lc_encryption64(0x2000, 0x1000, 1),
+            ],
+            &[(0x1000, b"Foo\0"), (0x2000, b"abc\0")],
+            None,
+        );
+        let d = fat(&[(ARM64, &arm64), (12, &armv7)]);
+        let s = both(&d, &ALL).unwrap();
+        assert_eq!(state(&s[0]), [Read, Encrypted, Absent]);
+        assert_eq!(state(&s[1]), [NotAsked, Read, Read]);
+        assert_eq!(names(&s[0]), ["Foo"]);
+        assert_eq!(s[1].objc_classnames, None);
+        assert_eq!(s[1].cstrings.as_deref(), Some(CSTRS));
+        assert_eq!(s[1].ustrings.as_deref(), Some(&ustr[..]));
+        // The finding rule of SectionState's docs.
+        let found = s.iter().find_map(|sl| sl.cstrings.as_ref());
+        assert_eq!(found.map(Vec::as_slice), Some(CSTRS));
+
+        // Reversed: armv7 serves all three, arm64 is not asked.
+        let d = fat(&[(12, &armv7), (ARM64, &arm64)]);
+        let s = both(&d, &ALL).unwrap();
+        assert_eq!(state(&s[0]), [Read, Read, Read]);
+        assert_eq!(state(&s[1]), [NotAsked, NotAsked, NotAsked]);
+
+        // An overlap in the first slice: the second slice's copy is read.
+        let bad = image(
+            ARM64,
+            &[lc_segment64(
+                "__TEXT",
+                &[("__objc_classname", 0x1000, 8), ("__cstring", 0x1004, 8)],
+            )],
+            &[(0x1000, b"Foo\0abc\0\0\0\0\0")],
+            None,
+        );
+        let d = fat(&[(ARM64, &bad), (12, &armv7)]);
+        let s = both(&d, &ALL).unwrap();
+        assert!(matches!(s[0].cstrings_state, SectionState::Unreadable(_)));
+        assert_eq!(state(&s[1]), [NotAsked, Read, Read]);
+        assert_eq!(s[1].cstrings.as_deref(), Some(CSTRS));
+        // Only the strings asked for: the first slice's __cstring is read.
+        let s = both(&d, &STRINGS).unwrap();
+        assert_eq!(state(&s[0]), [NotAsked, Read, Absent]);
+        assert_eq!(state(&s[1]), [NotAsked, NotAsked, Read]);
+    }
+
+    #[test]
+    fn string_literals() {
+        let all: Vec<_> = cstrings(b"\0\0a.com\0b\xffc\0\0tail").collect();
+        assert_eq!(all, ["a.com", "b\u{fffd}c", "tail"]);
+        assert_eq!(cstrings(b"").count(), 0);
+        let mut u = utf16z(&["", "微信", "x"]);
+        u.extend([0x3d, 0xd8, 0, 0]); // a lone surrogate
+        u.extend([b'z', 0, b'!']); // no terminator, odd byte
+        let all: Vec<_> = ustrings(&u).collect();
+        assert_eq!(all, ["微信", "x", "\u{fffd}", "z"]);
+        assert_eq!(ustrings(b"\0\0\0").count(), 0);
+        assert_eq!(ustrings(b"").count(), 0);
     }
 
     #[test]

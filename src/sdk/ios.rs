@@ -48,6 +48,7 @@ pub(crate) fn collect(
     stats.frameworks = Some(s.frameworks.len());
     let opts = ReadOptions {
         objc_classnames: true,
+        ..Default::default()
     };
     match ipa.main_executable(&opts) {
         Ok((path, slices)) => {
