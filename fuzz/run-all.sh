@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 EACH="${SECONDS_EACH:-120}"
 export RUSTC_BOOTSTRAP=1   # cargo-fuzz wants nightly flags; the stable toolchain accepts them so
-for t in ${TARGETS:-zip_directory axml arsc signing_block pkcs7_x509 macho objc plist_profile cgbi inspect proto hap resindex dex}; do
+for t in ${TARGETS:-zip_directory axml arsc signing_block pkcs7_x509 macho objc plist_profile cgbi inspect proto hap resindex dex domains}; do
     log="logs/$t.log"; mkdir -p logs artifacts/$t
     cargo fuzz run -O "$t" corpus/$t -- -max_total_time="$EACH" -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 > "$log" 2>&1

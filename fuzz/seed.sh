@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 F=../fixtures
 C=corpus
-T="zip_directory axml arsc signing_block pkcs7_x509 macho objc plist_profile cgbi inspect proto hap resindex dex"
+T="zip_directory axml arsc signing_block pkcs7_x509 macho objc plist_profile cgbi inspect proto hap resindex dex domains"
 shared=
 for a in "$@"; do
     case $a in
@@ -28,9 +28,11 @@ for f in $(small $F/android $F/signing $F/verify $F/hostile $F/sdk -name '*.apk'
     for t in zip_directory inspect signing_block; do put "$f" $t "$b"; done
     names=$(unzip -Z1 "$f" 2>/dev/null || true)
     x() { unzip -p "$f" "$1" > "$tmp" 2>/dev/null || true; put "$tmp" "$2" "$3"; }
-    x AndroidManifest.xml axml "$b.manifest"
-    x resources.arsc arsc "$b.arsc"
-    for m in $(grep -E '^classes[0-9]*\.dex$' <<<"$names" || true); do x "$m" dex "$b.$m"; done
+    x AndroidManifest.xml axml "$b.manifest"; put "$tmp" domains "$b.manifest"
+    x resources.arsc arsc "$b.arsc"; put "$tmp" domains "$b.arsc"
+    for m in $(grep -E '^classes[0-9]*\.dex$' <<<"$names" || true); do
+        x "$m" dex "$b.$m"; put "$tmp" domains "$b.$m"
+    done
     for m in $(grep -E '^META-INF/[^/]*\.(RSA|EC|DSA)$' <<<"$names" || true); do
         x "$m" pkcs7_x509 "$b.$(basename "$m")"
     done

@@ -30,6 +30,8 @@ pub mod check;
 pub mod crypto;
 pub mod dex;
 pub mod digest;
+pub mod domains;
+pub mod filing;
 pub mod hap;
 pub mod ipa;
 pub mod lang;
@@ -97,6 +99,9 @@ pub struct Options<'a> {
     /// Look for third-party SDKs and packers (reads every DEX file, the
     /// manifest's components, native libraries; iOS frameworks and classes).
     pub scan: bool,
+    /// With `scan`: suffixes the filer owns (`--own-domain`); hosts under
+    /// none of them are "third-party" instead of "own".
+    pub own_domains: &'a [String],
     /// SDK range for verification (default: the manifest's minSdkVersion..∞).
     pub min_sdk: Option<u32>,
     pub max_sdk: Option<u32>,
@@ -110,6 +115,7 @@ impl std::fmt::Debug for Options<'_> {
             .field("verify", &self.verify)
             .field("hashes", &self.hashes)
             .field("scan", &self.scan)
+            .field("own_domains", &self.own_domains)
             .field("min_sdk", &self.min_sdk)
             .field("max_sdk", &self.max_sdk)
             .field("release", &self.release.is_some())
@@ -269,8 +275,10 @@ impl<'a> Package<'a> {
             Package::Hap(h) => h.report(path),
         };
         if opts.scan {
-            let (found, stats) = sdk::scan(self, &self.limits());
+            let (found, stats) = sdk::scan(self, &self.limits(), opts.own_domains);
             r.sdks = Some(found.sdks);
+            r.domains = Some(found.domains);
+            r.ips = Some(found.ips);
             r.libraries = Some(found.libraries);
             r.packer = Some(found.packer);
             r.scan = Some(stats);

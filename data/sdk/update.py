@@ -242,6 +242,18 @@ def main():
           f"provider: {rust_str(p.get('provider', ''))}, provider_zh: {rust_str(p.get('provider_zh', ''))} }},")
     w("];")
     w("")
+    w("/// Registrable domains (or hosts) of SDK vendors → index into SDKS.")
+    w("pub(super) static SDK_DOMAINS: &[(&str, u16)] = &[")
+    seen_domains = {}
+    for i, s in enumerate(sdk_defs):
+        for dom in s.get("domains", []):
+            dom = dom.strip().lower().strip(".")
+            if dom in seen_domains:
+                continue  # first SDK of the table names a shared vendor domain
+            seen_domains[dom] = i
+            w(f"    ({rust_str(dom)}, {i}),")
+    w("];")
+    w("")
     w("pub(super) static RULES: &[Rule] = &[")
     for kind, pat, rx, weak, owner in rules:
         w(f"    Rule {{ kind: {kind}, pattern: {rust_str(pat)}, regex: {'true' if rx else 'false'}, "

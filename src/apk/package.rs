@@ -213,7 +213,11 @@ impl<'a> Apk<'a> {
                     .signers
                     .iter()
                     .any(|s| s.lineage.first().is_some_and(|l| l.sha256 == c.sha256));
-                let basis = if rotated { "rotation-original" } else { "signer" };
+                let basis = if rotated {
+                    "rotation-original"
+                } else {
+                    "signer"
+                };
                 Filing::from_cert("android", f.package.clone(), c, basis)
             }),
             signers: sigs.signers,
@@ -450,40 +454,57 @@ impl Apk<'_> {
             .flatten()
     }
 
+    /// The file an `<application>` attribute names (`android:localeConfig`,
+    /// `android:networkSecurityConfig`): its path and bytes; `None` when the
+    /// manifest names none, an error when it names one that does not read.
+    pub(crate) fn xml_resource(
+        &self,
+        attr_id: u32,
+        attr_name: &str,
+    ) -> Option<Result<(String, Vec<u8>), String>> {
+        let root = self.manifest.root()?;
+        let app = self.manifest.children(root, "application").next()?;
+        let id = app.attr(attr_id, attr_name)?.value.reference()?;
+        let mut warnings = Vec::new();
+        let table = self.table(&mut warnings);
+        let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
+        let Some((_, path)) = res.files(id).into_iter().next() else {
+            return Some(Err(format!("{attr_name} 0x{id:08x} names no file")));
+        };
+        let read = || -> Result<(String, Vec<u8>), String> {
+            let entry = self
+                .zip
+                .find(&path)
+                .ok_or_else(|| format!("{attr_name} {path} is missing"))?;
+            let bytes = self.zip.read(&entry).map_err(|e| e.to_string())?;
+            Ok((path.clone(), bytes.into_owned()))
+        };
+        Some(read())
+    }
+
     /// The locales `<application android:localeConfig>` lists (Android 13's
     /// per-app language list, `res/xml/locales_config.xml`): `None` when the
     /// manifest names none; an error when it names one that does not read.
     pub(crate) fn locale_config(&self) -> Option<Result<Vec<String>, String>> {
         const LOCALE_CONFIG: u32 = 0x0101_065b;
-        let root = self.manifest.root()?;
-        let app = self.manifest.children(root, "application").next()?;
-        let id = app.attr(LOCALE_CONFIG, "localeConfig")?.value.reference()?;
-        let mut warnings = Vec::new();
-        let table = self.table(&mut warnings);
-        let res = Resolver::new(table.as_ref(), self.limits.max_reference_depth);
-        let Some((_, path)) = res.files(id).into_iter().next() else {
-            return Some(Err(format!("localeConfig 0x{id:08x} names no file")));
+        let (path, bytes) = match self.xml_resource(LOCALE_CONFIG, "localeConfig")? {
+            Ok(found) => found,
+            Err(e) => return Some(Err(e)),
         };
-        let read = || -> Result<Vec<String>, String> {
-            let entry = self
-                .zip
-                .find(&path)
-                .ok_or_else(|| format!("localeConfig {path} is missing"))?;
-            let bytes = self.zip.read(&entry).map_err(|e| e.to_string())?;
-            let tree = match self.layout {
-                Layout::Apk => {
-                    let doc = XmlDocument::parse_limited(&bytes, self.limits.max_string_pool)
-                        .map_err(|e| format!("{path}: {e}"))?;
+        let tree = match self.layout {
+            Layout::Apk => XmlDocument::parse_limited(&bytes, self.limits.max_string_pool)
+                .map_err(|e| format!("{path}: {e}"))
+                .and_then(|doc| {
                     XmlTree::build(&doc, self.limits.max_xml_depth)
-                        .map_err(|e| format!("{path}: {e}"))?
-                }
-                Layout::Bundle => {
-                    crate::apk::aapt2::xml::tree_only(&bytes, self.limits.max_xml_depth, &|_| true)
-                        .map_err(|e| format!("{path}: {e}"))?
-                }
-            };
-            Ok(tree
-                .elements
+                        .map_err(|e| format!("{path}: {e}"))
+                }),
+            Layout::Bundle => {
+                crate::apk::aapt2::xml::tree_only(&bytes, self.limits.max_xml_depth, &|_| true)
+                    .map_err(|e| format!("{path}: {e}"))
+            }
+        };
+        Some(tree.map(|tree| {
+            tree.elements
                 .iter()
                 .filter(|e| &*e.name == "locale")
                 .filter_map(|e| {
@@ -491,9 +512,8 @@ impl Apk<'_> {
                         .as_str()
                         .map(str::to_string)
                 })
-                .collect())
-        };
-        Some(read())
+                .collect()
+        }))
     }
 
     /// The manifest as XML text; references are shown by name when the

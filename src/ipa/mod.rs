@@ -309,7 +309,9 @@ impl<'a> Ipa<'a> {
         let development = filing_cert
             .filter(|c| {
                 crate::cert::is_apple_development(c)
-                    || provisioning.as_ref().is_some_and(|p| p.kind == "development")
+                    || provisioning
+                        .as_ref()
+                        .is_some_and(|p| p.kind == "development")
             })
             .map(|c| c.sha256.clone());
         // A code-signing certificate that is none of the profile's: the
@@ -318,7 +320,10 @@ impl<'a> Ipa<'a> {
             (Some(s), Some(p))
                 if !is_apple_resigning(&s.certificate)
                     && !p.certificates.is_empty()
-                    && !p.certificates.iter().any(|c| c.sha256 == s.certificate.sha256) =>
+                    && !p
+                        .certificates
+                        .iter()
+                        .any(|c| c.sha256 == s.certificate.sha256) =>
             {
                 let same_key = p
                     .certificates
@@ -423,7 +428,7 @@ impl<'a> Ipa<'a> {
         out
     }
 
-    fn ats_domains(&self) -> Vec<String> {
+    pub(crate) fn ats_domains(&self) -> Vec<String> {
         self.info
             .get("NSAppTransportSecurity")
             .and_then(Value::as_dictionary)
@@ -551,6 +556,20 @@ impl<'a> Ipa<'a> {
                 macho::read_with(&mut macho::Stream::new(dec), opts).map_err(|e| e.to_string())
             }
         }
+    }
+
+    /// The Mach-O at `path` in the archive, read with `opts`.
+    pub(crate) fn executable_at(
+        &self,
+        path: &str,
+        opts: &macho::ReadOptions,
+    ) -> Result<Vec<macho::SliceInfo>, String> {
+        let entry = self
+            .zip
+            .find(path)
+            .ok_or_else(|| format!("{path} is missing"))?;
+        self.macho_with(&entry, opts)
+            .map_err(|e| format!("{path}: {e}"))
     }
 
     /// The main executable (CFBundleExecutable) read with `opts`: its path

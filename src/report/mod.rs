@@ -3,6 +3,8 @@
 
 pub mod text;
 
+pub use crate::domains::{DomainReport, IpReport, SourceCount};
+
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -125,6 +127,15 @@ pub struct Report {
     /// With `--scan`: the packer (加固) the app was protected with, or null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packer: Option<Option<PackerReport>>,
+    /// With `--scan`: every host found in URLs and in configuration that names
+    /// hosts, normalised, with its registrable domain, DNS level and bucket
+    /// (own, sdk, third-party, noise) — the form's 域名.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<DomainReport>>,
+    /// With `--scan`: IP addresses in URLs and configuration; the public ones
+    /// are the form's 服务器IP candidates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ips: Option<Vec<IpReport>>,
     /// With `--scan`: the languages the app itself is offered in (服务语言).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<LanguageReport>>,
@@ -208,6 +219,10 @@ pub struct ScanReport {
     pub objc_classes: Option<usize>,
     /// The rule set's name and version.
     pub rules: &'static str,
+    /// The Public Suffix List the domains were classified with.
+    pub psl: &'static str,
+    /// Entries whose bytes were searched for URLs (besides the DEX files).
+    pub files_searched: usize,
 }
 
 /// An embedded provisioning profile.

@@ -867,6 +867,40 @@ pub(super) static PACKERS: &[PackerDef] = &[
     PackerDef { name: "Google Play Automatic Protection (PairIP)", name_zh: "Google Play 自动完整性保护（PairIP）", provider: "Google LLC", provider_zh: "谷歌公司" },
 ];
 
+/// Registrable domains (or hosts) of SDK vendors → index into SDKS.
+pub(super) static SDK_DOMAINS: &[(&str, u16)] = &[
+    ("weixin.qq.com", 0),
+    ("facebook.com", 7),
+    ("paypal.com", 19),
+    ("braintreegateway.com", 20),
+    ("stripe.com", 21),
+    ("mapbox.com", 33),
+    ("jpush.cn", 35),
+    ("jiguang.cn", 35),
+    ("getui.com", 37),
+    ("igexin.com", 37),
+    ("onesignal.com", 49),
+    ("umeng.com", 51),
+    ("umengcloud.com", 51),
+    ("growingio.com", 56),
+    ("talkingdata.com", 57),
+    ("appsflyer.com", 58),
+    ("adjust.com", 59),
+    ("mixpanel.com", 64),
+    ("amplitude.com", 65),
+    ("branch.io", 66),
+    ("bugly.qq.com", 67),
+    ("crashlytics.com", 68),
+    ("sentry.io", 69),
+    ("bugsnag.com", 70),
+    ("appcenter.ms", 72),
+    ("instabug.com", 73),
+    ("agora.io", 95),
+    ("zendesk.com", 117),
+    ("intercom.io", 118),
+    ("geetest.com", 121),
+];
+
 pub(super) static RULES: &[Rule] = &[
     Rule { kind: DexPrefix, pattern: "com.tencent.mm.opensdk", regex: false, weak: false, owner: Sdk(0) },
     Rule { kind: DexPrefix, pattern: "com.tencent.mm.sdk", regex: false, weak: false, owner: Sdk(0) },
