@@ -25,6 +25,18 @@ pub struct Filed {
     pub signature_md5: Option<String>,
     pub signature_sha1: Option<String>,
     pub public_key: Option<String>,
+    /// The filed domains (域名): a host of the package's `own` bucket under
+    /// none of them is a mismatch. Checking them needs a scanned report.
+    pub domains: Option<Vec<String>>,
+}
+
+impl Expectations {
+    /// Whether any platform lists domains (the package must then be scanned).
+    pub fn needs_scan(&self) -> bool {
+        [&self.android, &self.ios, &self.harmonyos]
+            .iter()
+            .any(|t| t.as_ref().is_some_and(|f| f.domains.is_some()))
+    }
 }
 
 /// The expectations file: `[android]`, `[ios]`, `[harmonyos]`.
@@ -184,6 +196,49 @@ pub fn compare(report: &Report, filed: &Filed) -> Vec<Mismatch> {
             });
         }
     }
+    if let Some(filed_domains) = &filed.domains {
+        let suffixes: Vec<String> = filed_domains
+            .iter()
+            .map(|d| {
+                d.trim()
+                    .trim_start_matches("*.")
+                    .trim_matches('.')
+                    .to_ascii_lowercase()
+            })
+            .filter(|d| !d.is_empty())
+            .collect();
+        let under = |host: &str| {
+            suffixes
+                .iter()
+                .any(|s| host == s || host.ends_with(&format!(".{s}")))
+        };
+        match &report.domains {
+            None => out.push(Mismatch {
+                field: "domains",
+                expected: filed_domains.join(", "),
+                actual: None,
+                note: Some("the package was not scanned for domains".into()),
+            }),
+            Some(domains) => {
+                for d in domains
+                    .iter()
+                    .filter(|d| d.bucket == "own" && !under(&d.host))
+                {
+                    let wheres: Vec<&str> = d.sources.iter().map(|s| s.path.as_str()).collect();
+                    out.push(Mismatch {
+                        field: "domains",
+                        expected: filed_domains.join(", "),
+                        actual: Some(d.host.clone()),
+                        note: Some(format!(
+                            "{} is not under a filed domain; found in {}",
+                            d.host,
+                            wheres.join(", ")
+                        )),
+                    });
+                }
+            }
+        }
+    }
     if let Some(want) = &filed.public_key {
         if !cert.is_some_and(|c| key_matches(want, c)) {
             out.push(Mismatch {
@@ -238,6 +293,7 @@ mod tests {
             signature_md5: Some("0A:1B".into()),
             signature_sha1: Some("FF 00".into()),
             public_key: Some("-----BEGIN PUBLIC KEY-----\nMII=\n-----END PUBLIC KEY-----\n".into()),
+            domains: None,
         };
         assert_eq!(compare(&r, &ok), vec![]);
         for key in ["3082", "30:82", "00C0FFEE", "0xc0ffee", "12648430"] {
@@ -255,6 +311,7 @@ mod tests {
             signature_md5: Some("0a1c".into()),
             signature_sha1: Some("ff01".into()),
             public_key: Some("abcd".into()),
+            domains: None,
         };
         let fields: Vec<&str> = compare(&r, &bad).iter().map(|m| m.field).collect();
         assert_eq!(

@@ -148,13 +148,13 @@ pub fn form(reports: &[Report]) -> Form {
         f.app.name_source = Some(source);
     }
     for r in reports {
+        // The form lists languages, not tags: zh-CN and zh-Hans are one 中文简体.
         for l in r.languages.iter().flatten() {
-            if !f
-                .app
-                .languages
-                .iter()
-                .any(|x| x.tag.eq_ignore_ascii_case(&l.tag))
-            {
+            let same = |x: &LanguageReport| match (&x.name_zh, &l.name_zh) {
+                (Some(a), Some(b)) => a == b,
+                _ => x.tag.eq_ignore_ascii_case(&l.tag),
+            };
+            if !f.app.languages.iter().any(same) {
                 f.app.languages.push(l.clone());
             }
         }
@@ -495,4 +495,134 @@ pub fn render_text(f: &Form) -> String {
         }
     }
     out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The form as one self-contained HTML page: no external resource, the
+/// icons inlined as data URIs, a copy button beside every value, long keys
+/// wrapped. `icons` are (platform, PNG bytes).
+pub fn render_html(f: &Form, icons: &[(&str, Vec<u8>)]) -> String {
+    use base64ct::{Base64, Encoding};
+    use std::fmt::Write;
+    let mut h = String::new();
+    let row = |h: &mut String, label: &str, value: &str| {
+        let _ = write!(
+            h,
+            "<tr><th>{}</th><td><code>{}</code></td><td><button onclick=\"copy(this)\">复制 copy</button></td></tr>",
+            esc(label),
+            esc(value)
+        );
+    };
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>APP备案 {}</title><style>\
+body{{font-family:sans-serif;margin:2em;max-width:72em}}table{{border-collapse:collapse;width:100%;margin-bottom:1.5em}}\
+th{{text-align:left;vertical-align:top;width:12em;padding:.3em;background:#f3f3f3}}td{{padding:.3em;vertical-align:top}}\
+code{{word-break:break-all;white-space:pre-wrap}}button{{font-size:.8em}}.warn{{color:#a00}}img{{width:96px;height:96px}}\
+</style><script>function copy(b){{navigator.clipboard.writeText(b.parentNode.previousSibling.innerText)}}</script></head><body>",
+        esc(f.app.name.as_deref().unwrap_or(""))
+    );
+    let _ = write!(h, "<h1>APP基础信息</h1><table>");
+    row(&mut h, "服务名称", f.app.name.as_deref().unwrap_or("-"));
+    let langs: Vec<String> = f
+        .app
+        .languages
+        .iter()
+        .map(|l| l.name_zh.clone().unwrap_or_else(|| l.tag.clone()))
+        .collect();
+    row(&mut h, "服务语言", &langs.join("、"));
+    row(
+        &mut h,
+        "使用外部SDK",
+        if f.app.sdks.is_empty() { "否" } else { "是" },
+    );
+    for s in &f.app.sdks {
+        row(
+            &mut h,
+            "",
+            &format!("{} · {} · {}", s.name_zh, s.provider_zh, s.category_zh),
+        );
+    }
+    for (platform, png) in icons {
+        let _ = write!(
+            h,
+            "<tr><th>APP图标 ({})</th><td><img alt=\"icon\" src=\"data:image/png;base64,{}\"></td><td></td></tr>",
+            esc(platform),
+            Base64::encode_string(png)
+        );
+    }
+    let _ = write!(h, "</table><h1>APP特征信息</h1>");
+    for p in &f.platforms {
+        let _ = write!(
+            h,
+            "<h2>{} <small>{}</small></h2><table>",
+            esc(p.platform_zh),
+            esc(&p.file)
+        );
+        row(&mut h, "应用运行平台", p.platform_zh);
+        row(
+            &mut h,
+            if p.platform == "ios" {
+                "Bundle ID"
+            } else {
+                "包名"
+            },
+            p.package.as_deref().unwrap_or("-"),
+        );
+        match (&p.withheld, &p.signature_value) {
+            (Some(w), _) => row(
+                &mut h,
+                "公钥 / 签名MD5值",
+                &format!("none to file: {}", w.note),
+            ),
+            (None, Some(v)) => {
+                row(
+                    &mut h,
+                    "公钥",
+                    p.public_key_base64.as_deref().unwrap_or("-"),
+                );
+                row(&mut h, p.signature_label, v);
+                row(&mut h, "SHA-256", p.sha256.as_deref().unwrap_or("-"));
+                row(
+                    &mut h,
+                    "certificate",
+                    p.certificate.as_deref().unwrap_or("-"),
+                );
+            }
+            (None, None) => row(
+                &mut h,
+                "公钥 / 签名MD5值",
+                "- (no signing certificate found)",
+            ),
+        }
+        let hosts: Vec<String> = p
+            .domains
+            .iter()
+            .flat_map(|g| g.hosts.iter().map(|x| x.host.clone()))
+            .collect();
+        row(&mut h, "域名", &hosts.join("\n"));
+        let _ = write!(h, "</table>");
+    }
+    if !f.server_ips.is_empty() {
+        let _ = write!(h, "<h1>服务器IP</h1><table>");
+        for ip in &f.server_ips {
+            row(&mut h, "", &ip.address);
+        }
+        let _ = write!(h, "</table>");
+    }
+    if !f.warnings.is_empty() {
+        let _ = write!(h, "<h1>提醒</h1><ul>");
+        for w in &f.warnings {
+            let _ = write!(h, "<li class=\"warn\">{}</li>", esc(w));
+        }
+        let _ = write!(h, "</ul>");
+    }
+    h.push_str("</body></html>\n");
+    h
 }

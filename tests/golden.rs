@@ -2,7 +2,8 @@
 //! JSON beside it (`x.apk`, `x.ipa`, `x.aab`, `x.apks`, `x.xapk`, `x.apkm`,
 //! `x.hap`, `x.hsp`, `x.app` →
 //! `x.json`; a split folder `x/` holding `base.apk` → `x.json`).
-//! Packages under `fixtures/sdk/` are inspected with `--scan` (SDKs, packers).
+//! Packages under `fixtures/sdk/` and `fixtures/filing/` are inspected with
+//! `--scan` (SDKs, packers, domains, languages).
 //! `APKINFO_BLESS=1 cargo test` rewrites the goldens from the current output;
 //! review the diff before committing.
 
@@ -63,7 +64,7 @@ fn actual(path: &Path) -> String {
     } else {
         let data = std::fs::read(path).unwrap();
         let opts = apkinfo::Options {
-            scan: rel.starts_with("fixtures/sdk/"),
+            scan: rel.starts_with("fixtures/sdk/") || rel.starts_with("fixtures/filing/"),
             ..apkinfo::Options::default()
         };
         apkinfo::inspect_opts(&rel, &data, None, &opts, &limits)

@@ -127,6 +127,7 @@ fn hostile_fixtures_and_fuzz_regressions_under_limits() {
     files_under(&root.join("fixtures/sets"), &mut files);
     files_under(&root.join("fixtures/harmony"), &mut files);
     files_under(&root.join("fixtures/sdk"), &mut files);
+    files_under(&root.join("fixtures/filing"), &mut files);
     // A split folder is read as one package too.
     files.push(root.join("fixtures/sets/split-folder"));
     let failures = check_all(&files);

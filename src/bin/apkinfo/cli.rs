@@ -34,6 +34,10 @@ pub enum Command {
     Icon(IconArgs),
     /// Compare packages with what was filed (APP备案); exit 1 on any mismatch.
     Check(CheckArgs),
+    /// The APP备案 form for one app built for several platforms: 服务名称, 服务语言,
+    /// 使用外部SDK, APP图标, then one 特征信息 row per platform (包名, 公钥, 签名MD5值, 域名),
+    /// 服务器IP candidates and what to check before pasting.
+    Filing(FilingArgs),
     /// Verify APK signatures as Android would (every APK of a split set; an .aab's
     /// JAR signature) and HarmonyOS signing blocks; exit 1 when one does not verify.
     Verify(VerifyArgs),
@@ -59,7 +63,7 @@ pub struct VerifyArgs {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "FILING.toml has one table per platform:\n\n  [android]\n  package = \"com.example.app\"\n  signature_md5 = \"AA:BB:…\"\n  signature_sha1 = \"…\"\n  public_key = \"MIIBIjAN…\"   # SPKI base64/hex, or RSA modulus hex/decimal\n\nAny subset of fields; hex ignores case, ':' and spaces.\nExit status: 0 all match; 1 a field differs; 2 a file could not be read."
+    after_help = "FILING.toml has one table per platform:\n\n  [android]\n  package = \"com.example.app\"\n  signature_md5 = \"AA:BB:…\"\n  signature_sha1 = \"…\"\n  public_key = \"MIIBIjAN…\"   # SPKI base64/hex, or RSA modulus hex/decimal\n  domains = [\"example.com\"]   # filed 域名: an own host under none of them fails\n\nAny subset of fields; hex ignores case, ':' and spaces.\nExit status: 0 all match; 1 a field differs; 2 a file could not be read."
 )]
 pub struct CheckArgs {
     /// The filed values (TOML with [android] / [ios] / [harmonyos] tables).
@@ -80,6 +84,33 @@ pub struct CheckArgs {
     /// One JSON object per file: {path, ok, mismatches}.
     #[arg(long)]
     pub json: bool,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Give the app's package for each platform it runs on, e.g. `apkinfo filing app.apk app.ipa app.hap`.\n\
+Each is scanned as `inspect --scan` does (SDKs, domains, languages).\n\
+Exit status: 0 the form is complete; 1 a platform has no value to file (unsigned, or a debug /\n\
+development / upload / re-signed certificate); 2 a file could not be read."
+)]
+pub struct FilingArgs {
+    /// The form as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Write each platform's icon into DIR as icon-<platform>.png (APP图标).
+    #[arg(long, value_name = "DIR")]
+    pub icon_dir: Option<PathBuf>,
+    /// A domain suffix the filer owns (repeatable): hosts under none of them
+    /// are listed as third-party instead of the app's own.
+    #[arg(long = "own-domain", value_name = "SUFFIX")]
+    pub own_domains: Vec<String>,
+    /// Also write the form as one self-contained HTML page (icon inlined, a
+    /// copy button beside every value).
+    #[arg(long, value_name = "OUT.html")]
+    pub html: Option<PathBuf>,
+    /// One package per platform.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -120,7 +151,9 @@ pub struct IconArgs {
     pub output: PathBuf,
 }
 
-const COMMANDS: [&str; 6] = ["inspect", "manifest", "icon", "check", "verify", "help"];
+const COMMANDS: [&str; 7] = [
+    "inspect", "manifest", "icon", "check", "verify", "filing", "help",
+];
 
 /// `apkinfo FILE...` means `apkinfo inspect FILE...`: insert the subcommand
 /// when the first argument after the global options (`--limit`) is neither a

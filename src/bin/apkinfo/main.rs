@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Icon(args) => icon(&args, &limits),
         Command::Check(args) => check(&args, &limits),
         Command::Verify(args) => verify(&args, &limits),
+        Command::Filing(args) => filing(&args, &limits),
     }
 }
 
@@ -164,7 +165,11 @@ fn check(args: &cli::CheckArgs, limits: &apkinfo::Limits) -> ExitCode {
     };
     let (mut unreadable, mut mismatched) = (false, false);
     let stdout = std::io::stdout();
-    let opts = apkinfo::Options::default();
+    // Filed domains are checked against the scan's own hosts.
+    let opts = apkinfo::Options {
+        scan: expect.needs_scan(),
+        ..apkinfo::Options::default()
+    };
     input::for_each_in_order(
         &files,
         |p| input::inspect_one(p, &opts, limits, files.len() == 1),
@@ -247,6 +252,90 @@ fn inspect(args: &cli::InspectArgs, limits: &apkinfo::Limits) -> ExitCode {
         },
     );
     ExitCode::from(if failed { 2 } else { 0 })
+}
+
+fn filing(args: &cli::FilingArgs, limits: &apkinfo::Limits) -> ExitCode {
+    let Some(files) = expand(&args.files) else {
+        return ExitCode::from(2);
+    };
+    let opts = apkinfo::Options {
+        scan: true,
+        own_domains: &args.own_domains,
+        ..apkinfo::Options::default()
+    };
+    let mut reports = Vec::new();
+    let mut unreadable = false;
+    input::for_each_in_order(
+        &files,
+        |p| input::inspect_one(p, &opts, limits, files.len() == 1),
+        |path, result| {
+            match result {
+                Ok(r) => reports.push((path.to_path_buf(), r)),
+                Err(e) => {
+                    unreadable = true;
+                    eprintln!("apkinfo: {}: {e}", path.display());
+                }
+            }
+            true
+        },
+    );
+    let only: Vec<apkinfo::Report> = reports.iter().map(|(_, r)| r.clone()).collect();
+    let mut form = apkinfo::filing::form(&only);
+    let mut pngs: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    if let Some(dir) = &args.icon_dir {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("apkinfo: {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+        for (path, r) in &reports {
+            let out = dir.join(format!("icon-{}.png", r.platform));
+            let written =
+                input::with_package(path, limits, |p| p.icon_png().map_err(|e| e.to_string()))
+                    .and_then(|(png, source)| {
+                        std::fs::write(&out, &png)
+                            .map_err(|e| format!("writing {}: {e}", out.display()))?;
+                        let (w, h) = png_size(&png);
+                        pngs.push((r.platform, png));
+                        Ok(apkinfo::filing::FormIcon {
+                            platform: r.platform,
+                            file: out.display().to_string(),
+                            source,
+                            width: w,
+                            height: h,
+                        })
+                    });
+            match written {
+                Ok(icon) => form.app.icons.push(icon),
+                Err(e) => form
+                    .warnings
+                    .push(format!("{}: no icon written: {e}", path.display())),
+            }
+        }
+    }
+    if let Some(html) = &args.html {
+        if let Err(e) = std::fs::write(html, apkinfo::filing::render_html(&form, &pngs)) {
+            eprintln!("apkinfo: {}: {e}", html.display());
+            return ExitCode::from(2);
+        }
+    }
+    let text = if args.json {
+        serde_json::to_string_pretty(&form).unwrap_or_default() + "\n"
+    } else {
+        apkinfo::filing::render_text(&form)
+    };
+    print!("{text}");
+    let incomplete = form.platforms.iter().any(|p| p.signature_value.is_none());
+    status(unreadable, incomplete)
+}
+
+/// Width and height from a PNG's IHDR (0×0 when it is not one).
+fn png_size(png: &[u8]) -> (u32, u32) {
+    let be = |at: usize| {
+        png.get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u32::from_be_bytes)
+    };
+    (be(16), be(20))
 }
 
 fn manifest(args: &cli::FileArg, limits: &apkinfo::Limits) -> ExitCode {
