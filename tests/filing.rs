@@ -340,3 +340,27 @@ fn check_fails_on_a_domain_that_was_never_filed() {
     let (code, text) = check_domains("\"shopdemo.cn\", \"xn--fsqu00a.xn--fiqs8s\"");
     assert_eq!(code, Some(0), "{text}");
 }
+
+/// The form of the three builds, as `filing --json` gives it (without icons),
+/// against `fixtures/filing/form.json`; `APKINFO_BLESS=1` rewrites it.
+#[test]
+fn the_form_matches_its_golden() {
+    let reports: Vec<Report> = ["shop-android.apk", "shop-ios.ipa", "shop-harmony.hap"]
+        .iter()
+        .map(|n| {
+            let mut r = scan(n);
+            r.path = format!("fixtures/filing/{n}");
+            r
+        })
+        .collect();
+    let got = serde_json::to_string_pretty(&apkinfo::filing::form(&reports)).unwrap() + "\n";
+    let golden = fixture("form.json");
+    if std::env::var_os("APKINFO_BLESS").is_some() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).expect("no form.json (run with APKINFO_BLESS=1)");
+    assert!(
+        want == got,
+        "form differs from fixtures/filing/form.json\n--- got\n{got}"
+    );
+}
