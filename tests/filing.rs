@@ -110,6 +110,10 @@ fn ios_hosts_languages_and_the_certificate_to_file() {
             "Payload/Shop.app/Shop (entitlements)",
         ),
         ("plist.shopdemo.cn", "Payload/Shop.app/Config.plist"),
+        (
+            "share.shopdemo.cn",
+            "Payload/Shop.app/PlugIns/ShareExt.appex/ShareExt",
+        ),
     ] {
         assert!(
             found_in(&r, host, path),
@@ -117,6 +121,18 @@ fn ios_hosts_languages_and_the_certificate_to_file() {
             domains(&r)
         );
     }
+    // A host only a bundled framework names is that SDK's, not the app's.
+    let pay = r
+        .domains
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|d| d.host == "gw.paysdkvendor.com")
+        .unwrap();
+    assert_eq!(
+        (pay.bucket, pay.sdk.as_deref()),
+        ("sdk", Some("PaySDK (framework)"))
+    );
     let langs: Vec<(&str, Option<&str>)> = r
         .languages
         .as_ref()
@@ -153,6 +169,7 @@ fn harmony_hosts_from_skills_rawfile_abc_and_libs() {
     let r = scan("shop-harmony.hap");
     for (host, path) in [
         ("link.shopdemo.cn", "module.json"),
+        ("res.shopdemo.cn", "resources.index"),
         ("api.shopdemo.cn", "resources/rawfile/config.json"),
         ("api.shopdemo.cn", "ets/modules.abc"),
         ("api.shopdemo.cn", "libs/arm64-v8a/libnet.so"),
