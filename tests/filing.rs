@@ -382,3 +382,24 @@ fn the_form_matches_its_golden() {
         "form differs from fixtures/filing/form.json\n--- got\n{got}"
     );
 }
+
+#[test]
+fn android_locale_config_names_the_languages() {
+    let r = scan("shop-android-locales.apk");
+    let langs: Vec<(&str, Option<&str>, &str)> = r
+        .languages
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|l| (l.tag.as_str(), l.name_zh.as_deref(), l.source))
+        .collect();
+    assert_eq!(
+        langs,
+        [
+            ("en-US", Some("英语"), "localeConfig"),
+            ("zh-CN", Some("中文简体"), "localeConfig"),
+            ("zh-TW", Some("中文繁体"), "localeConfig"),
+            ("ja", Some("日语"), "localeConfig"),
+        ]
+    );
+}
