@@ -71,13 +71,7 @@ pub(crate) fn collect(
             items.push((e, Item::Blob));
         }
     }
-    // Every ABI carries the same strings: search one (the first of Android's
-    // preference that is there).
-    let abi = ["arm64-v8a", "armeabi-v7a", "armeabi", "x86_64", "x86"]
-        .into_iter()
-        .find(|a| abi_libs.iter().any(|(x, _)| x == a))
-        .map(str::to_string)
-        .or_else(|| abi_libs.first().map(|(a, _)| a.clone()));
+    let abi = preferred_abi(&abi_libs);
     for (a, e) in abi_libs {
         if Some(&a) == abi.as_ref() {
             items.push((e, Item::Blob));
@@ -201,6 +195,16 @@ fn is_dex(name: &str) -> bool {
     numbered && dir.is_none_or(|d| d == "dex" || d.ends_with("/dex"))
 }
 
+/// The ABI whose libraries are searched for URLs: every ABI carries the same
+/// strings, so one is read, the first of Android's preference that is there.
+pub(crate) fn preferred_abi<T>(libs: &[(String, T)]) -> Option<String> {
+    ["arm64-v8a", "armeabi-v7a", "armeabi", "x86_64", "x86"]
+        .into_iter()
+        .find(|a| libs.iter().any(|(x, _)| x == a))
+        .map(str::to_string)
+        .or_else(|| libs.first().map(|(a, _)| a.clone()))
+}
+
 /// `libfoo.so` of `lib/<abi>/libfoo.so` (an App Bundle's `<module>/lib/<abi>/…` too).
 pub(crate) fn native_lib(name: &str) -> Option<&str> {
     let mut parts = name.rsplit('/');
@@ -211,7 +215,7 @@ pub(crate) fn native_lib(name: &str) -> Option<&str> {
 }
 
 #[derive(Default)]
-pub(crate) struct Found_ {
+pub(crate) struct EntriesRead {
     pub(crate) files: usize,
     pub(crate) classes: usize,
     pub(crate) searched: usize,
@@ -225,15 +229,15 @@ pub(crate) struct Found_ {
 /// URLs, the rest for URLs. Each entry is inflated, read and dropped by one
 /// of up to `available_parallelism` workers, so the memory held is a few
 /// entries at most, whatever their number.
-pub(crate) fn read_all(zip: &Archive<'_>, items: &[(CentralRecord<'_>, Item)]) -> Found_ {
+pub(crate) fn read_all(zip: &Archive<'_>, items: &[(CentralRecord<'_>, Item)]) -> EntriesRead {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    let merged = Mutex::new(Found_::default());
+    let merged = Mutex::new(EntriesRead::default());
     let work = || {
-        let mut mine = Found_::default();
+        let mut mine = EntriesRead::default();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((e, item)) = items.get(i) else { break };
@@ -294,7 +298,7 @@ pub(crate) fn read_all(zip: &Archive<'_>, items: &[(CentralRecord<'_>, Item)]) -
     out
 }
 
-fn read_dex(name: &str, bytes: &[u8], into: &mut Found_) -> Result<(), DexError> {
+fn read_dex(name: &str, bytes: &[u8], into: &mut EntriesRead) -> Result<(), DexError> {
     let dex = Dex::parse(bytes)?;
     let mut bad = 0usize;
     let mut first_bad = None;
